@@ -1,0 +1,73 @@
+# Logits to Loss: two commands from a clean clone, `make lab` and `make test`.
+# Everything runs inside .venv, built from the pinned lock (requirements.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JS     := tests/js
+JSSTAMP := $(JS)/node_modules/.installed
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; the token stays on either way.
+ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: help venv lab test test-fast outputs bench bench-lab slides present lock clean
+
+help:
+	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
+	@echo "make test       every test: helper units, strict nbval on notebooks, MathJax, browser"
+	@echo "make test-fast  the same without the browser tests"
+	@echo "make outputs    re-execute every notebook in place (widget state saved)"
+	@echo "make bench      kernel-side explorer update benchmark"
+	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
+	@echo "make slides     offline reveal.js decks in build/slides/"
+	@echo "make present    JupyterLab with large lecture fonts"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP)
+
+# Node packages used by tests and slides (MathJax for validation, reveal.js for decks).
+$(JSSTAMP): $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOTFLAG)
+
+test: $(STAMP) $(JSSTAMP)
+	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+test-fast: $(STAMP) $(JSSTAMP)
+	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -m "not browser"
+
+outputs: $(STAMP)
+	$(PY) tests/tools/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(PY) tests/bench/bench_explorers.py
+
+bench-lab: $(STAMP)
+	$(PY) tests/bench/bench_lab.py
+
+slides: $(STAMP) $(JSSTAMP)
+	$(PY) tests/tools/build_slides.py
+
+present: $(STAMP)
+	$(PY) tests/tools/present.py --port=$(PORT) $(ROOTFLAG)
+
+# Rebuild the lock from the top-level pins in pyproject.toml, in a throw-away venv.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet ".[dev]"
+	{ sed -n '1,3p' requirements.txt; .lockvenv/bin/pip freeze --exclude-editable | grep -v '^logits-to-loss' \
+	  | sed 's/^torch==2.13.0+cpu/torch==2.13.0/'; echo "setuptools==$$(.lockvenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; } \
+	  > requirements.new && mv requirements.new requirements.txt
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) $(JS)/node_modules build/slides .pytest_cache

@@ -1,0 +1,3 @@
+"""Exercises of notebook 01."""
+
+from helper.exercises import exercise

@@ -1,0 +1,3 @@
+"""Exercises of notebook 02."""
+
+from helper.exercises import exercise

@@ -1,0 +1,3 @@
+"""Exercises of notebook 03."""
+
+from helper.exercises import exercise

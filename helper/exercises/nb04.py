@@ -1,0 +1,3 @@
+"""Exercises of notebook 04."""
+
+from helper.exercises import exercise

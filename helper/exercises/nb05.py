@@ -1,0 +1,3 @@
+"""Exercises of notebook 05."""
+
+from helper.exercises import exercise

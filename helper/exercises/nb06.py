@@ -1,0 +1,3 @@
+"""Exercises of notebook 06."""
+
+from helper.exercises import exercise
