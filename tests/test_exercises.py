@@ -1,0 +1,72 @@
+"""The exercise self-check: every registered exercise accepts its answer, rejects others, never leaks it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from helper.exercises import EXERCISES, check
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECK_CALL = re.compile(r"""check\(\s*["']([^"']+)["']""")
+
+
+def _wrong(value):
+    """A plausible but wrong answer of the same kind as ``value``."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + " (not it)"
+    t = torch.as_tensor(value, dtype=torch.float64)
+    return (t + 1.0).tolist() if t.ndim else float(t) + 1.0
+
+
+def _checks_in(path: Path) -> list[str]:
+    nb = json.loads(path.read_text())
+    src = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return CHECK_CALL.findall(src)
+
+
+def test_there_are_exercises():
+    assert len(EXERCISES) >= 12, "each of the six notebooks should register 2-4 exercises"
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_exercise_accepts_its_answer_and_rejects_a_wrong_one(key, capsys):
+    expected = EXERCISES[key].expected()
+    assert check(key, expected) is True
+    assert "Correct" in capsys.readouterr().out
+    assert check(key, _wrong(expected)) is False
+    out = capsys.readouterr().out
+    assert "Not quite" in out and EXERCISES[key].hint in out
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_unanswered_exercise_says_so(key, capsys):
+    assert check(key, ...) is False
+    assert "Not answered yet" in capsys.readouterr().out
+
+
+def test_unknown_key_is_a_clear_value_error():
+    with pytest.raises(ValueError, match="unknown exercise 'nope'"):
+        check("nope", 1.0)
+
+
+def test_shape_mismatch_is_not_correct(capsys):
+    key = next(k for k, ex in EXERCISES.items() if not isinstance(ex.expected(), (bool, str)))
+    assert check(key, [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]) is False
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_two_to_four_exercises_that_exist(path):
+    keys = _checks_in(path)
+    prefix = path.name[:2]
+    assert 2 <= len(keys) <= 4, f"{path.name} has {len(keys)} exercises; the course asks for 2-4"
+    for key in keys:
+        assert key in EXERCISES, f"{path.name} checks {key!r}, which no helper/exercises module registers"
+        assert key.startswith(prefix + "."), f"{key!r} in {path.name} should start with {prefix}."
