@@ -1,3 +1,44 @@
-"""Exercises of notebook 01."""
+"""Exercises of notebook 01: logits and softmax.
+
+Each oracle computes its answer with torch, so the check never depends on a
+number typed by hand.
+"""
+
+import torch
 
 from helper.exercises import exercise
+
+# The logits every exercise of this notebook starts from.
+_Z = torch.tensor([2.0, 1.0, 0.1])
+
+
+@exercise(
+    "01.softmax_by_hand",
+    hint="exponentiate every logit with .exp(), then divide by the sum of those exponentials.",
+)
+def _softmax_by_hand() -> torch.Tensor:
+    return torch.softmax(_Z, dim=0)
+
+
+@exercise(
+    "01.equal_logits",
+    hint="when all logits are equal, every exponential is the same; how is 1 shared among 4 classes?",
+)
+def _equal_logits() -> float:
+    return torch.softmax(torch.full((4,), 7.5), dim=0)[0].item()
+
+
+@exercise(
+    "01.temperature",
+    hint="divide the logits by the temperature first, then apply softmax as before.",
+)
+def _temperature() -> torch.Tensor:
+    return torch.softmax(_Z / 0.5, dim=0)
+
+
+@exercise(
+    "01.shift_changes_nothing",
+    hint="write softmax(z + c) as a fraction and factor exp(c) out of the numerator and the denominator.",
+)
+def _shift_changes_nothing() -> bool:
+    return bool(torch.allclose(torch.softmax(_Z + 5.0, dim=0), torch.softmax(_Z, dim=0)))
