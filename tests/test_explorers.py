@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from helper.explorers import LogitsExplorer  # noqa: E402
+from helper.explorers import BinaryExplorer, LogitsExplorer, StabilityExplorer  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -118,6 +118,175 @@ def test_target_is_marked_by_more_than_colour():
     assert 'stroke-width="3"' in ex.chart.value  # thick outline
 
 
+# ---------------------------------------------------------------- BinaryExplorer
+def _torch_binary(z: float, y: int) -> dict:
+    zt, yt = torch.tensor(z, dtype=torch.float32), torch.tensor(float(y))
+    return {
+        "sigmoid": torch.sigmoid(zt).item(),
+        "bce_loss": torch.nn.BCELoss()(torch.sigmoid(zt), yt).item(),
+        "bce_with_logits_loss": torch.nn.BCEWithLogitsLoss()(zt, yt).item(),
+    }
+
+
+def test_binary_explorer_shows_where_bce_and_bce_with_logits_part():
+    ex = BinaryExplorer(20.0, 0)
+    st = ex.state()
+    assert st["sigmoid"] == 1.0
+    assert st["bce_loss"] == pytest.approx(100.0) and st["bce_with_logits_loss"] == pytest.approx(20.0)
+    assert st["loss"] == st["bce_with_logits_loss"]
+    texts = _texts(ex.chart.value)
+    assert "BCELoss = 100.0000" in texts and "BCEWithLogitsLoss = 20.0000" in texts
+    assert "sigmoid(z) = 1 (exactly)" in texts and any("they part" in t for t in texts)
+    assert _texts(ex.loss.value) == ["loss = 20.0000"]
+    # Below the float32 rounding point sigmoid is not 1 and the clamp is not hit.
+    ex.z.value = 16.6
+    assert ex.state()["sigmoid"] < 1.0 and ex.state()["bce_loss"] < 20
+    ex.z.value = 16.7
+    assert ex.state()["sigmoid"] == 1.0 and ex.state()["bce_loss"] == pytest.approx(100.0)
+    # With y = 1 the two agree at z = 20.
+    ex.z.value = 20.0
+    ex.target.value = 1
+    assert ex.state()["bce_loss"] == pytest.approx(ex.state()["bce_with_logits_loss"], abs=1e-6)
+    assert "they agree" in _texts(ex.chart.value)
+
+
+def test_binary_explorer_numbers_equal_torch_modules():
+    ex = BinaryExplorer(0.0, 1)
+    rng = random.Random(2)
+    for _ in range(30):
+        ex.z.value = round(rng.uniform(-30, 30), 1)
+        ex.target.value = rng.randrange(2)
+        want = _torch_binary(ex.z.value, ex.target.value)
+        st = ex.state()
+        assert st["z"] == ex.z.value and st["y"] == ex.target.value
+        for key, value in want.items():
+            assert st[key] == value, key  # same float32 computation, same modules: exactly equal
+        assert _shown_number(ex.chart.value, "BCELoss = ") == pytest.approx(want["bce_loss"], abs=5e-5)
+        assert _shown_number(ex.chart.value, "BCEWithLogitsLoss = ") == pytest.approx(
+            want["bce_with_logits_loss"], abs=5e-5
+        )
+
+
+def test_binary_explorer_contract_and_range():
+    ex = BinaryExplorer(torch.tensor(2.5), np.float64(0.0))
+    assert ex.sliders == [ex.z] and ex.z.min <= -30 and ex.z.max >= 30
+    assert ex.target.value == 0 and ex.state()["y"] == 0
+    assert {"l2l-explorer", "l2l-binary-explorer"} <= set(ex._dom_classes)
+    assert BinaryExplorer(45.0, 1).z.value == 45.0  # the range widens rather than clipping
+
+
+@pytest.mark.parametrize(
+    "z, y, error, words",
+    [
+        (0.0, 2, ValueError, "0 or 1"),
+        (0.0, 0.5, ValueError, "0 or 1"),
+        (0.0, "1", TypeError, "0 or 1"),
+        (0.0, True, TypeError, "bool"),
+        (float("nan"), 1, ValueError, "finite"),
+        (float("inf"), 1, ValueError, "finite"),
+        ("3", 1, TypeError, "real number"),
+        ([1.0, 2.0], 1, TypeError, "real number"),
+        (torch.tensor([1.0, 2.0]), 1, ValueError, "single number"),
+    ],
+)
+def test_binary_explorer_rejects_bad_input(z, y, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        BinaryExplorer(z, y)
+
+
+# ---------------------------------------------------------------- StabilityExplorer
+def _torch_stability(logits, shift, scale, dtype):
+    z = torch.tensor(logits, dtype=dtype) * scale + shift
+    m = z.max()
+    return {
+        "z": z.tolist(),
+        "exp": torch.exp(z).tolist(),
+        "naive": torch.log(torch.exp(z).sum()).item(),
+        "max_trick": (m + torch.log(torch.exp(z - m).sum())).item(),
+        "logsumexp": torch.logsumexp(z, dim=0).item(),
+    }
+
+
+def _same(a, b):
+    """Equal floats, where nan equals nan and inf equals inf."""
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+@pytest.mark.parametrize(
+    "dtype, safe, overflow",
+    [("float16", 11.0, 11.2), ("float32", 88.7, 88.8), ("float64", 709.7, 709.8)],
+)
+def test_stability_explorer_overflows_exactly_where_the_dtype_does(dtype, safe, overflow):
+    ex = StabilityExplorer([0.0], dtype=dtype)
+    ex.shift.value = safe
+    assert math.isfinite(ex.state()["naive"]) and math.isfinite(ex.state()["exp"][0])
+    ex.shift.value = overflow
+    st = ex.state()
+    assert st["exp"] == [math.inf] and st["naive"] == math.inf
+    assert math.isfinite(st["max_trick"]) and math.isfinite(st["logsumexp"])
+    assert "naive = inf" in ex.results.value
+    assert "inf" in _texts(ex.chart.value) and any("overflow" in t for t in _texts(ex.chart.value))
+
+
+def test_stability_explorer_1000_shift_and_dtype_switch_match_torch():
+    ex = StabilityExplorer(torch.tensor([1000.0, 1000.0]))
+    st = ex.state()
+    assert st["naive"] == math.inf and st["logsumexp"] == pytest.approx(1000.6931, abs=1e-4)
+    assert st["max_trick"] == pytest.approx(1000.6931, abs=1e-4)
+    for dtype in ("float16", "float32", "float64"):
+        ex.dtype.value = dtype
+        for shift in (-1000.0, -50.0, 0.0, 5.0, 12.0, 90.0, 700.0, 1000.0):
+            ex.shift.value = shift
+            ex.scale.value = 0.5
+            want = _torch_stability([1000.0, 1000.0], shift, 0.5, getattr(torch, dtype))
+            st = ex.state()
+            assert st["dtype"] == dtype
+            for key, value in want.items():
+                assert _same(st[key], value), (dtype, shift, key, st[key], value)
+
+
+def test_stability_explorer_shows_nan_where_the_max_trick_meets_inf():
+    # 60000 + 10000 is beyond float16's largest finite value: z = inf, and inf - inf = nan.
+    ex = StabilityExplorer([60000.0, 1.0], shift=10000.0, dtype="float16")
+    st = ex.state()
+    assert st["z"][0] == math.inf and math.isnan(st["max_trick"])
+    assert st["naive"] == math.inf and st["logsumexp"] == math.inf  # torch's own answer
+    assert "max trick = nan" in ex.results.value and "nan" in _texts(ex.chart.value)
+    ex.dtype.value = "float32"
+    assert math.isfinite(ex.state()["max_trick"])
+
+
+def test_stability_explorer_underflow_gives_minus_inf_for_the_naive_sum():
+    ex = StabilityExplorer([0.0, 1.0], shift=-1000.0)
+    st = ex.state()
+    assert st["exp"] == [0.0, 0.0] and st["naive"] == -math.inf
+    assert st["logsumexp"] == pytest.approx(-998.6867, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, words",
+    [
+        (([],), {}, ValueError, "between 1"),
+        (([[1.0]],), {}, ValueError, "1-D"),
+        (([float("inf")],), {}, ValueError, "finite"),
+        ((None,), {}, TypeError, "tensor"),
+        (([1.0],), {"dtype": "int32"}, ValueError, "float16, float32, float64"),
+        (([1.0],), {"dtype": 3}, TypeError, "dtype"),
+        (([1.0],), {"scale": -1.0}, ValueError, "scale"),
+        (([1.0],), {"shift": "a"}, TypeError, "shift"),
+    ],
+)
+def test_stability_explorer_rejects_bad_input(args, kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        StabilityExplorer(*args, **kwargs)
+
+
+def test_stability_explorer_accepts_torch_dtypes():
+    assert StabilityExplorer([1.0], dtype=torch.float64).dtype.value == "float64"
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "args, kwargs, error, words",
@@ -188,6 +357,20 @@ def test_display_bundle_has_widget_view_svg_and_text_and_is_deterministic():
     assert " id=" not in svg
 
 
+@pytest.mark.parametrize(
+    "make, head",
+    [
+        (lambda: BinaryExplorer(20.0, 0), "BinaryExplorer: z=20, y=0"),
+        (lambda: StabilityExplorer([1.0, 2.0], shift=100.0), "StabilityExplorer: dtype=float32"),
+    ],
+)
+def test_every_explorer_bundle_is_deterministic(make, head):
+    a, b = make()._repr_mimebundle_(), make()._repr_mimebundle_()
+    assert WIDGET_VIEW in a and a["text/plain"].startswith(head)
+    assert a["image/svg+xml"] == b["image/svg+xml"] and a["text/plain"] == b["text/plain"]
+    assert "currentColor" not in a["image/svg+xml"] and " id=" not in a["image/svg+xml"]
+
+
 def test_static_svg_follows_the_current_state():
     ex = LogitsExplorer([0.0, 0.0], 0)
     before = ex._repr_mimebundle_()["image/svg+xml"]
@@ -224,12 +407,34 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     _fuzz(ex, 200, rng, controls)  # warm caches before measuring memory
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
-    _fuzz(ex, 1500, rng, controls)
+    _fuzz(ex, 1000, rng, controls)
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     assert ex.last_error is None, ex.error.value
     assert len(plt.get_fignums()) == figs
-    assert grown < 512 * 1024, f"memory grew by {grown} bytes over 1500 updates"
+    assert grown < 512 * 1024, f"memory grew by {grown} bytes over 1000 updates"
     st = ex.state()
     want = _torch_logits(st["logits"], st["target"], st["temperature"])
     assert st["loss"] == pytest.approx(want["loss"], rel=1e-6) and math.isfinite(st["loss"])
+
+
+def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises():
+    rng = random.Random(3)
+    b = BinaryExplorer(0.0, 1)
+    s = StabilityExplorer([1.5, -0.3, 2.0])
+    figs = len(plt.get_fignums())
+    b_controls = [(b.z, _extremes_and_range(b.z)), (b.z, (b.z.min, b.z.max)), (b.target, [0, 1])]
+    s_controls = [(w, _extremes_and_range(w)) for w in s.sliders] + [(w, (w.min, w.max)) for w in s.sliders]
+    s_controls += [(s.dtype, ["float16", "float32", "float64"])]
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    _fuzz(b, 600, rng, b_controls)
+    _fuzz(s, 600, rng, s_controls)
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert b.last_error is None and s.last_error is None, (b.error.value, s.error.value)
+    assert len(plt.get_fignums()) == figs
+    assert grown < 512 * 1024
+    # the extreme corner renders inf, as float16 produces it
+    s.dtype.value, s.shift.value, s.scale.value = "float16", s.shift.max, s.scale.max
+    assert s.last_error is None and s.state()["naive"] == math.inf and "inf" in s.results.value
