@@ -1,0 +1,281 @@
+"""Offline slide decks (`make slides`): build checks and a no-network browser check.
+
+The decks are built once per session into a temporary folder: every notebook in
+notebooks/ plus a scratch notebook written here, which holds one of each thing
+the build must handle (skip cell, hide-input cell, explorer with a snapshot,
+inline and display math, a markdown `look` output).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "tests" / "tools"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+build_slides = _load("build_slides", TOOLS / "build_slides.py")
+labdriver = _load("labdriver", ROOT / "tests" / "browser" / "labdriver.py")
+
+SCRATCH = "00_scratch"
+# A 1x1 PNG: the explorer's static snapshot in the scratch notebook.
+_PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201c5b3e3"
+        "7e0000000049454e44ae426082"
+    )
+).decode()
+
+
+def _scratch_notebook() -> nbformat.NotebookNode:
+    widget = {"model_id": "0123abcd", "version_major": 2, "version_minor": 0}
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}
+    }
+    nb.cells = [
+        new_markdown_cell(
+            r"# Scratch deck" "\n\n"
+            r"Inline $\hat{y}_i = \sigma(z_i)$ and display $$\mathcal{L} = -\sum_i y_i \log \hat{y}_i$$",
+            metadata={"slideshow": {"slide_type": "slide"}},
+        ),
+        new_code_cell("import helper  # PLUMBING-SKIPPED", metadata={"slideshow": {"slide_type": "skip"}}),
+        new_code_cell(
+            "look(logits)  # INPUT-HIDDEN",
+            metadata={"tags": ["hide-input"], "slideshow": {"slide_type": "slide"}},
+            outputs=[new_output("display_data", data={
+                "text/markdown": r"$\begin{bmatrix} 1.54 & -0.293 \end{bmatrix}$", "text/plain": "LOOK-PLAIN"})],
+        ),
+        new_code_cell(
+            "LogitsExplorer()  # EXPLORER-SOURCE",
+            metadata={"slideshow": {"slide_type": "subslide"}},
+            outputs=[new_output("display_data", data={
+                "application/vnd.jupyter.widget-view+json": widget, "image/png": _PNG,
+                "text/plain": "EXPLORER-PLAIN"})],
+        ),
+        new_code_cell(
+            "widgets.IntSlider()  # BARE-WIDGET",
+            outputs=[new_output("display_data", data={
+                "application/vnd.jupyter.widget-view+json": widget, "text/plain": "IntSlider(value=0)"})],
+        ),
+        new_markdown_cell("See [the docs](https://docs.pytorch.org/).", metadata={"slideshow": {"slide_type": "notes"}}),
+    ]
+    return nb
+
+
+@pytest.fixture(scope="session")
+def decks(tmp_path_factory) -> dict[str, "build_slides.Deck"]:
+    """Build every deck (the notebooks and the scratch one) into one temporary folder."""
+    src = tmp_path_factory.mktemp("slides-src")
+    scratch = src / f"{SCRATCH}.ipynb"
+    nbformat.write(_scratch_notebook(), scratch)
+    out = tmp_path_factory.mktemp("slides")
+    built = build_slides.build([scratch, *NOTEBOOKS], out)
+    return {deck.path.name.split(".")[0]: deck for deck in built}
+
+
+def _html(deck) -> str:
+    return deck.path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the reference scanner
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<script src="https://cdn.example.org/x.js"></script>',
+        '<link rel="stylesheet" href="http://cdn.example.org/x.css">',
+        '<link rel="stylesheet" href="//cdn.example.org/x.css">',
+        '<img srcset="a.png 1x, https://cdn.example.org/b.png 2x">',
+        '<style>@font-face { src: url("https://fonts.example.org/f.woff"); }</style>',
+        "<style>@import 'https://fonts.example.org/css';</style>",
+        '<div style="background: url(https://cdn.example.org/bg.png)"></div>',
+        "<script>require.config({paths: {reveal: 'https://unpkg.com/reveal.js'}});</script>",
+        '<svg><image href="https://cdn.example.org/i.png"/></svg>',
+    ],
+)
+def test_scanner_finds_every_kind_of_remote_load(snippet):
+    assert build_slides.remote_references(snippet), snippet
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<a href="https://docs.pytorch.org/">docs</a>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"></svg>',
+        "<style>/* see https://example.org/colors */ .a { color: red; }</style>",
+        '<script src="reveal.js/dist/reveal.js"></script><img src="data:image/png;base64,AAAA">',
+        "<p>Written at https://example.org in prose.</p>",
+    ],
+)
+def test_scanner_ignores_what_does_not_load(snippet):
+    assert build_slides.remote_references(snippet) == [], snippet
+
+
+def test_scanner_reports_missing_local_files(tmp_path):
+    (tmp_path / "here.js").write_text("")
+    page = '<script src="here.js"></script><script src="gone.js?x=1"></script><a href="nowhere.html">x</a>'
+    assert [r.url for r in build_slides.missing_local_files(page, tmp_path)] == ["gone.js?x=1"]
+
+
+def test_bad_input_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="no notebooks"):
+        build_slides.build([], tmp_path)
+    with pytest.raises(ValueError, match=r"expected an existing \.ipynb"):
+        build_slides.build([tmp_path / "missing.ipynb"], tmp_path)
+
+
+# --------------------------------------------------------------------------- the built decks
+
+
+def test_a_deck_per_notebook_and_an_index(decks):
+    assert set(decks) == {SCRATCH, *(p.stem for p in NOTEBOOKS)}
+    folder = decks[SCRATCH].path.parent
+    index = (folder / "index.html").read_text()
+    for name, deck in decks.items():
+        assert deck.path.name == f"{name}.slides.html"
+        assert f'href="{deck.path.name}"' in index
+    assert (folder / "reveal.js" / "dist" / "reveal.js").is_file()
+    assert (folder / "mathjax" / "MathJax.js").is_file()
+
+
+@pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
+def test_deck_is_offline_and_complete(decks, name):
+    deck = decks[name]
+    page = _html(deck)
+    assert build_slides.remote_references(page) == []
+    assert build_slides.missing_local_files(page, deck.path.parent) == []
+    # Local copies, by relative URL.
+    assert '<script src="reveal.js/dist/reveal.js">' in page
+    assert '<script src="mathjax/MathJax.js?config=' in page
+    assert "require(" not in page and "require.js" not in page
+    # MathJax 2 takes $..$ as inline math, like JupyterLab.
+    assert re.search(r"inlineMath:\s*\[\s*\[\s*'\$'\s*,\s*'\$'\s*\]", page)
+    # Explorers become their snapshot.
+    assert "application/vnd.jupyter.widget-view+json" not in page
+    assert "application/vnd.jupyter.widget-state+json" not in page
+
+
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_every_explorer_in_the_notebooks_has_a_snapshot(decks, name):
+    assert decks[name].widgets_without_snapshot == (), (
+        f"{name}: widgets without an image/HTML fallback in cells {decks[name].widgets_without_snapshot}"
+    )
+
+
+def test_scratch_deck_hides_plumbing_and_keeps_the_rest(decks):
+    page = _html(decks[SCRATCH])
+    assert "PLUMBING-SKIPPED" not in page  # slide_type skip
+    assert "INPUT-HIDDEN" not in page  # hide-input: the source is gone...
+    assert r"\begin{bmatrix} 1.54 &amp; -0.293 \end{bmatrix}" in page  # ...its output stays
+    assert "EXPLORER-SOURCE" in page
+    assert f"data:image/png;base64,{_PNG}" in page  # the snapshot replaces the widget
+    assert "EXPLORER-PLAIN" not in page
+    assert '<aside class="notes">' in page
+    assert '<a href="https://docs.pytorch.org/">' in page  # a link in prose is allowed
+    assert decks[SCRATCH].widgets_without_snapshot == (4,)  # the bare slider is reported
+
+
+# --------------------------------------------------------------------------- in Chromium, offline
+
+
+def _chromium_or_skip() -> None:
+    reason = labdriver.browser_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(f"{reason} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = labdriver.launch_chromium(pw)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+_JS_MATH_STATE = """
+async () => {
+  // Queue a no-op behind everything MathJax has queued (the initial typeset).
+  await new Promise(resolve => MathJax.Hub.Queue(() => resolve()));
+  const slides = document.querySelector('.reveal .slides').cloneNode(true);
+  // MathJax leaves code alone (skipTags); look for raw TeX everywhere else.
+  slides.querySelectorAll('script, style, pre, code, .jp-InputArea-editor').forEach(e => e.remove());
+  return {
+    jax: MathJax.Hub.getAllJax().length,
+    errors: [...document.querySelectorAll('.MathJax_Error, .mjx-merror, merror')].map(e => e.textContent),
+    pending: MathJax.Hub.queue.pending + MathJax.Hub.queue.running,
+    leftover: (slides.textContent.match(/\\$[^$\\n]*\\\\[a-zA-Z]+[^$\\n]*\\$|\\\\(frac|hat|begin|sum)\\b/g) || []),
+  };
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
+def test_deck_runs_in_chromium_without_network(decks, browser, name):
+    deck = decks[name]
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    network, failed, errors = [], [], []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            r.continue_()
+        else:
+            network.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("requestfailed", lambda req: failed.append(req.url) if req.url.startswith("file:") else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(deck.path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=60_000)
+        math = page.evaluate(_JS_MATH_STATE)
+        slides = page.evaluate("() => Reveal.getTotalSlides()")
+        if name != SCRATCH:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"slides_{name[:2]}.png"))
+    finally:
+        context.close()
+    assert network == [], f"{name}: the deck tried to reach the network: {network}"
+    assert failed == [], f"{name}: files missing from the deck folder: {failed}"
+    assert errors == [], f"{name}: JavaScript errors: {errors}"
+    assert slides >= 1
+    assert math["errors"] == [], f"{name}: MathJax errors: {math['errors']}"
+    assert math["pending"] == 0
+    assert math["leftover"] == [], f"{name}: TeX left untypeset: {math['leftover'][:5]}"
+    if name == SCRATCH:
+        assert math["jax"] == 3  # inline, display and the look() matrix

@@ -1,0 +1,349 @@
+"""Build offline reveal.js decks from the notebooks (`make slides`).
+
+Every notebook becomes `build/slides/NN_topic.slides.html` through nbconvert's
+SlidesExporter, driven by each cell's slideshow metadata:
+
+- cells with slide_type "skip" are left out by the reveal template;
+- cells tagged `hide-input` show their output only (`remove-cell` and
+  `hide-output` are honoured as well);
+- explorers appear as their static snapshot: the widget-view mimetype and the
+  saved widget state are dropped before export, so nbconvert falls back to the
+  image (or HTML) that each explorer puts in its display bundle.
+
+The decks need no network: reveal.js 4.0.2 and MathJax 2.7.7 are copied from
+tests/js/node_modules into the output folder and referenced by relative URLs,
+so the folder works from a USB stick.  After writing each deck the build scans
+it for any http(s) reference that a browser would load and for relative
+references whose file is missing, and fails if it finds one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "tests" / "js" / "node_modules"
+TEMPLATES = Path(__file__).resolve().parent / "slides_template"
+DEFAULT_OUT = ROOT / "build" / "slides"
+
+REVEAL_DIR = "reveal.js"
+MATHJAX_DIR = "mathjax"
+REVEAL_THEME = "white"
+# MathJax 2 entry point; never latest.js, which asks a CDN for the newest version.
+MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# What nbconvert can show in place of a live widget.
+STATIC_FALLBACKS = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown", "text/latex")
+
+# Files of the node packages that a deck loads (relative to each package).
+REVEAL_FILES = (
+    "LICENSE",
+    "dist/reveal.js",
+    "dist/reveal.css",
+    "dist/reset.css",
+    f"dist/theme/{REVEAL_THEME}.css",
+    "dist/theme/fonts/source-sans-pro",
+    "plugin/notes/notes.js",
+)
+MATHJAX_FILES = (
+    "LICENSE",
+    "MathJax.js",
+    "config/TeX-AMS_CHTML-full.js",
+    "config/Safe.js",
+    "extensions",
+    "jax/input/TeX",
+    "jax/element",
+    "jax/output/CommonHTML",
+    "fonts/HTML-CSS/TeX/woff",
+)
+# Large optional parts of MathJax that the decks never request.
+_MATHJAX_IGNORE = shutil.ignore_patterns("a11y")
+
+
+class WidgetSnapshotPreprocessor(Preprocessor):
+    """Replace live widgets by the static fallback in their display bundle.
+
+    Removes the widget-view mimetype from every output and the saved widget
+    state from the notebook metadata, so the exporter renders the next best
+    representation (SVG/PNG snapshot, HTML, ...).  Outputs left empty are dropped.
+    Cells whose widget had no static fallback are recorded in
+    ``resources["widgets_without_snapshot"]`` (cell indices).
+    """
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        missing: list[int] = []
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                data = output.get("data")
+                if data is None:
+                    kept.append(output)
+                    continue
+                had_widget = data.pop(WIDGET_VIEW, None) is not None
+                data.pop(WIDGET_STATE, None)
+                if had_widget and not any(m in data for m in STATIC_FALLBACKS):
+                    missing.append(index)
+                if data:
+                    kept.append(output)
+            cell.outputs = kept
+        resources["widgets_without_snapshot"] = missing
+        return nb, resources
+
+
+def make_exporter() -> SlidesExporter:
+    """Return a SlidesExporter configured for offline lecture decks."""
+    c = Config()
+    c.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
+    c.SlidesExporter.template_name = "offline"
+    c.SlidesExporter.reveal_url_prefix = REVEAL_DIR
+    c.SlidesExporter.reveal_theme = REVEAL_THEME
+    c.SlidesExporter.reveal_transition = "slide"
+    c.SlidesExporter.reveal_number = "c/t"
+    c.SlidesExporter.reveal_scroll = True
+    c.SlidesExporter.reveal_width = "1280"
+    c.SlidesExporter.reveal_height = "800"
+    c.SlidesExporter.mathjax_url = MATHJAX_URL
+    # Not loaded by the offline template; set anyway so no CDN default can leak in.
+    c.SlidesExporter.require_js_url = ""
+    c.SlidesExporter.jquery_url = ""
+    c.SlidesExporter.mermaid_js_url = ""
+    c.SlidesExporter.mermaid_layout_elk_js_url = ""
+    c.SlidesExporter.font_awesome_url = ""
+    c.SlidesExporter.embed_images = True
+    c.SlidesExporter.exclude_input_prompt = True
+    c.SlidesExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
+    c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    c.TagRemovePreprocessor.remove_all_outputs_tags = {"hide-output"}
+    exporter = SlidesExporter(config=c)
+    exporter.register_preprocessor(WidgetSnapshotPreprocessor, enabled=True)
+    return exporter
+
+
+def copy_assets(out: Path) -> None:
+    """Copy the reveal.js and MathJax files a deck needs into `out` (only when changed)."""
+    for package, target, files in (
+        ("reveal.js", REVEAL_DIR, REVEAL_FILES),
+        ("mathjax", MATHJAX_DIR, MATHJAX_FILES),
+    ):
+        source = NODE_MODULES / package
+        if not source.is_dir():
+            raise FileNotFoundError(f"{source} is missing: run `npm ci --prefix tests/js` (or `make slides`)")
+        for rel in files:
+            src, dst = source / rel, out / target / rel
+            if src.is_dir():
+                shutil.copytree(src, dst, dirs_exist_ok=True, ignore=_MATHJAX_IGNORE, copy_function=_copy_if_changed)
+            else:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                _copy_if_changed(src, dst)
+
+
+def _copy_if_changed(src: str | Path, dst: str | Path) -> None:
+    src, dst = Path(src), Path(dst)
+    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+        return
+    shutil.copy2(src, dst)
+
+
+# --------------------------------------------------------------------------- checks
+
+_REMOTE = re.compile(r"(?:https?:)?//[a-z0-9]", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import\s+(['\"])(.*?)\1", re.IGNORECASE)
+_JS_URL = re.compile(r"https?://[^\s'\"`)<]*", re.IGNORECASE)
+# Attributes through which a browser fetches something.
+_LOADING_ATTRS = frozenset(
+    {"src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href", "background", "manifest"}
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One URL found in a deck: where it sits (e.g. ``<script src>``) and its value."""
+
+    where: str
+    url: str
+
+
+class _ReferenceCollector(HTMLParser):
+    """Collect every URL a browser could load from an HTML page.
+
+    `<a href>` is a plain link (loaded only when clicked), `xmlns` attributes and
+    RDF metadata in inline SVG are names, not fetches; everything else in a
+    loading attribute, a CSS `url()`/`@import` or a script body counts.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.loads: list[Reference] = []
+        self.script_urls: list[Reference] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self._css(value, f"<{tag} style>")
+            elif name in _LOADING_ATTRS and not (tag == "a" and name in {"href", "xlink:href"}):
+                for url in value.split(",") if name == "srcset" else [value]:
+                    url = url.strip().split(" ")[0] if name == "srcset" else url.strip()
+                    self.loads.append(Reference(f"<{tag} {name}>", url))
+        if tag in {"script", "style"}:
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "style":
+            self._css(data, "<style>")
+        elif self._in == "script":
+            for match in _JS_URL.finditer(data):
+                self.script_urls.append(Reference("<script> body", match.group(0)))
+
+    def _css(self, text: str, where: str) -> None:
+        text = _CSS_COMMENT.sub("", text)
+        for match in _CSS_URL.finditer(text):
+            self.loads.append(Reference(f"{where} url()", match.group(2).strip()))
+        for match in _CSS_IMPORT.finditer(text):
+            self.loads.append(Reference(f"{where} @import", match.group(2).strip()))
+
+
+def collect_references(page: str) -> list[Reference]:
+    """Every URL an HTML page could make a browser fetch (see `_ReferenceCollector`)."""
+    collector = _ReferenceCollector()
+    collector.feed(page)
+    collector.close()
+    return collector.loads + collector.script_urls
+
+
+def remote_references(page: str) -> list[Reference]:
+    """The references of `page` that point at the network (http, https, protocol-relative)."""
+    return [ref for ref in collect_references(page) if _REMOTE.match(html.unescape(ref.url))]
+
+
+def missing_local_files(page: str, folder: Path) -> list[Reference]:
+    """Relative references of `page` (in `folder`) whose file does not exist."""
+    missing = []
+    for ref in collect_references(page):
+        url = html.unescape(ref.url)
+        if not url or url.startswith(("#", "data:", "blob:", "about:", "javascript:", "mailto:")):
+            continue
+        if _REMOTE.match(url) or ref.where == "<script> body":
+            continue
+        path = url.split("#")[0].split("?")[0]
+        if path and not (folder / path).exists():
+            missing.append(ref)
+    return missing
+
+
+# --------------------------------------------------------------------------- build
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A written deck and what the build learned about it."""
+
+    path: Path
+    seconds: float
+    widgets_without_snapshot: tuple[int, ...]
+
+
+def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None) -> Deck:
+    """Convert one notebook into `out/<stem>.slides.html`; raise if the deck is not offline-clean.
+
+    Assumes the reveal.js and MathJax copies are in `out` (see `copy_assets`).
+    """
+    exporter = exporter or make_exporter()
+    start = time.perf_counter()
+    nb = nbformat.read(notebook, as_version=4)
+    resources = {"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
+    body, resources = exporter.from_notebook_node(nb, resources=resources)
+    remote = remote_references(body)
+    if remote:
+        listed = "\n  ".join(f"{r.where}: {r.url}" for r in remote[:20])
+        raise RuntimeError(f"{notebook.name}: the deck would load from the network:\n  {listed}")
+    missing = missing_local_files(body, out)
+    if missing:
+        listed = "\n  ".join(f"{r.where}: {r.url}" for r in missing[:20])
+        raise RuntimeError(f"{notebook.name}: the deck refers to files missing from {out}:\n  {listed}")
+    target = out / f"{notebook.stem}{exporter.file_extension}"
+    target.write_text(body, encoding="utf-8")
+    return Deck(target, time.perf_counter() - start, tuple(resources.get("widgets_without_snapshot", ())))
+
+
+def write_index(out: Path, decks: list[Deck]) -> Path:
+    """Write `out/index.html`, a plain list of links to the decks (no scripts)."""
+    items = "\n".join(
+        f'<li><a href="{html.escape(d.path.name)}">{html.escape(d.path.name.split(".")[0])}</a></li>'
+        for d in sorted(decks, key=lambda d: d.path.name)
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Logits to Loss: slides</title></head>\n'
+        f"<body><h1>Logits to Loss: slides</h1>\n<ul>\n{items}\n</ul></body></html>\n"
+    )
+    index = out / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
+    """Copy the assets and build one deck per notebook into `out`."""
+    if not notebooks:
+        raise ValueError("no notebooks given: pass .ipynb paths (make slides uses notebooks/*.ipynb)")
+    for path in notebooks:
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out)
+    exporter = make_exporter()
+    decks = [build_deck(path, out, exporter) for path in notebooks]
+    write_index(out, decks)
+    return decks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/slides)")
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    start = time.perf_counter()
+    try:
+        decks = build(notebooks, args.out)
+    except (ValueError, RuntimeError, FileNotFoundError) as error:
+        print(f"build_slides: {error}", file=sys.stderr)
+        return 1
+    for deck in decks:
+        size = deck.path.stat().st_size / 1024
+        print(f"{deck.path}: {size:.0f} KiB in {deck.seconds:.1f} s")
+        if deck.widgets_without_snapshot:
+            print(f"  warning: widget without a static snapshot in cells {list(deck.widgets_without_snapshot)}")
+    print(f"{len(decks)} deck(s) in {args.out} in {time.perf_counter() - start:.1f} s; open {args.out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
