@@ -12,10 +12,10 @@ from typing import Any
 
 from helper._look_values import GAP, Kind, Shown
 
-# Floats whose magnitude, rounded to the precision, is in [10**FIXED_MIN_EXP, 10**FIXED_MAX_EXP)
-# print in fixed point; the others as a mantissa times a power of ten.
-FIXED_MIN_EXP = -3
-FIXED_MAX_EXP = 4
+# Floats with FIXED_MIN <= |x| < FIXED_MAX print in fixed point; the others as a
+# mantissa times a power of ten.
+FIXED_MIN = 1e-3
+FIXED_MAX = 1e4
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -28,17 +28,17 @@ def _strip_zeros(digits: str) -> str:
 def float_parts(x: float, precision: int) -> tuple[str, int | None]:
     """``x`` to ``precision`` significant digits: (fixed-point digits, None) or (mantissa, exponent).
 
-    Fixed point when ``1e-3 <= |x| < 1e4`` after rounding; the integer digits of a
-    fixed-point number are never rounded away (1234.5 -> "1234" at 3 digits).
-    Trailing zeros are dropped, so 100.0 -> "100" and 0.5 -> "0.5".
+    Fixed point when ``1e-3 <= |x| < 1e4``; there the integer digits are never
+    rounded away (1234.5 -> "1234", 9999.7 -> "10000" at 3 digits).  Trailing
+    zeros are dropped, so 100.0 -> "100" and 0.5 -> "0.5".
     """
     if x == 0:
         return ("-0" if math.copysign(1.0, x) < 0 else "0"), None
-    mantissa, exp_text = f"{x:.{precision - 1}e}".split("e")
-    exponent = int(exp_text)
-    if FIXED_MIN_EXP <= exponent < FIXED_MAX_EXP:
-        return _strip_zeros(f"{x:.{max(precision - 1 - exponent, 0)}f}"), None
-    return _strip_zeros(mantissa), exponent
+    if FIXED_MIN <= abs(x) < FIXED_MAX:
+        leading = math.floor(math.log10(abs(x)))
+        return _strip_zeros(f"{x:.{max(precision - 1 - leading, 0)}f}"), None
+    mantissa, exponent = f"{x:.{precision - 1}e}".split("e")
+    return _strip_zeros(mantissa), int(exponent)
 
 
 def latex_float(x: float, precision: int) -> str:

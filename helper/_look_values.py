@@ -262,7 +262,9 @@ def _ranges(n: int, cut: bool, edgeitems: int) -> list[tuple[int, int]]:
 def _take(array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]], kind: Kind) -> list | float | int | bool:
     """The kept entries as nested Python lists (hidden entries are never converted)."""
     if isinstance(array, torch.Tensor):
-        target = {"float": torch.float64, "int": torch.int64, "bool": torch.bool}[kind]
+        # Floats become float64 (bfloat16 and float8 included); integers keep their dtype so
+        # uint64 stays exact.
+        target = torch.float64 if kind == "float" else array.dtype
         pieces = [array]
         for dim, spans in enumerate(ranges):
             if len(spans) > 1:

@@ -10,8 +10,8 @@ How values are written (all of it is valid MathJax 3 and MathJax 2 LaTeX):
 
 - **Floats** to ``precision`` significant digits (3 by default), trailing zeros
   dropped: ``1.54``, ``-0.293``, ``100`` (not ``1e+02``), ``0.5``.  Fixed point
-  when the rounded magnitude is in ``[1e-3, 1e4)``, and there the integer digits
-  are never rounded away (``1234.5`` -> ``1234``); outside that range
+  when ``1e-3 <= |x| < 1e4``, and there the integer digits are never rounded
+  away (``1234.5`` -> ``1234``); outside that range
   ``1.23 \times 10^{5}`` / ``1.23 \times 10^{-4}``.  ``-0.0`` is ``-0`` (the sign
   is kept, as torch prints it), ``nan`` is ``\mathrm{NaN}``, infinities
   ``\infty`` and ``-\infty``.
