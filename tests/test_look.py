@@ -494,3 +494,81 @@ def test_look_in_plain_python_prints_text():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
     assert done.stdout == "$z=$ [[  1.54, -0.293,  -2.18],\n      [ 0.568,  -1.08,   -1.4]]\n"
+
+
+# --- MathJax 2 (nbconvert HTML and slides) draws the same, in a real browser ---------------------
+
+MATHJAX2 = ROOT / "tests" / "js" / "node_modules" / "mathjax"
+CHROMIUM = Path("/usr/bin/chromium")
+
+_MJ2_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+  tex2jax: {inlineMath: [["$", "$"]]},
+  TeX: {extensions: ["AMSmath.js", "AMSsymbols.js" EXTRA], noErrors: {disabled: true}, noUndefined: {disabled: true}},
+  messageStyle: "none"
+});
+window.texErrors = [];
+MathJax.Hub.Register.MessageHook("TeX Jax - parse error", function (m) { window.texErrors.push(m[1]); });
+MathJax.Hub.Queue(function () { window.mathjaxDone = true; });
+</script>
+<script src="/mathjax/MathJax.js?config=TeX-AMS_CHTML"></script>
+</head><body>BODY</body></html>"""
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    if not CHROMIUM.exists():
+        return "Chromium is missing (apt-get install chromium)"
+    if not (MATHJAX2 / "MathJax.js").is_file():
+        return "tests/js/node_modules is missing (npm ci --prefix tests/js)"
+    return None
+
+
+@pytest.mark.browser
+def test_mathjax2_draws_the_sample_and_colours_only_marked_entries():
+    """MathJax 2.7.7 with the v2 ``\\color`` and with color.js: no parse error, colour on the marked entries only."""
+    reason = _browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    torch.manual_seed(7)
+    x = torch.tensor([[0.5, -1.25, 3.0], [2.0, 0.125, -7.0]])
+    # The scalar is followed by more math: a colour switch that leaked past its entry would colour "+ 1".
+    marked = to_latex(x, highlight=torch.tensor([1, 2])) + " + " + to_latex(-1.5, highlight=True) + " + 1"
+    snippets = [*_sample(), marked, r"\fracc{1}{2}"]
+    body = "".join(f"<div id='s{i}'>$${s}$$</div>" for i, s in enumerate(snippets))
+    origin = "http://127.0.0.1:9"  # never contacted: every request is answered from disk below
+
+    def serve(route):
+        path = route.request.url.removeprefix(origin).split("?")[0]
+        if path == "/page.html":
+            route.fulfill(body=page, content_type="text/html")
+        elif path.startswith("/mathjax/") and (MATHJAX2 / path[len("/mathjax/") :]).is_file():
+            route.fulfill(path=str(MATHJAX2 / path[len("/mathjax/") :]))
+        else:
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            for extra in ("", ', "color.js"'):
+                page = _MJ2_PAGE.replace("EXTRA", extra).replace("BODY", body)
+                tab = browser.new_page()
+                tab.route("**/*", serve)
+                tab.goto(f"{origin}/page.html")
+                tab.wait_for_function("window.mathjaxDone === true", timeout=60_000)
+                assert tab.evaluate("window.texErrors") == [r"Undefined control sequence \fracc"]
+                coloured = tab.evaluate(
+                    """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(213, 94, 0)"]`))
+                    .map(e => e.textContent)""",
+                    f"s{len(snippets) - 2}",
+                )
+                assert coloured == ["\u22121.25", "\u22127", "\u22121.5"], extra
+                tab.close()
+        finally:
+            browser.close()
