@@ -161,7 +161,21 @@ def _render(
             first, *rest = text_value(part, settings.precision)
             text_lines[-1] += first
             text_lines.extend(" " * column + line if line else "" for line in rest)
+    if not sep:
+        _check_junctions(markdown, prepared, what)
     return sep.join(markdown), "\n".join(text_lines)
+
+
+def _check_junctions(markdown: list[str], prepared: list[str | Shown], what: str) -> None:
+    """With ``sep=""`` two inline maths would touch as ``$$``, which Markdown reads as display math."""
+    for number in range(1, len(markdown)):
+        left, right = markdown[number - 1], markdown[number]
+        touching_value = not isinstance(prepared[number - 1], str) or not isinstance(prepared[number], str)
+        if touching_value and left.endswith("$") and right.startswith("$"):
+            raise ValueError(
+                f"{what}: with sep='' parts {number} and {number + 1} meet as '$$', which Markdown reads as "
+                "display math; use a separator such as sep=' '"
+            )
 
 
 def to_markdown(

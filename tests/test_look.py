@@ -382,6 +382,15 @@ def test_strings_pass_through_and_values_get_dollars():
         to_markdown("a", sep=None)
 
 
+def test_empty_sep_may_not_glue_two_maths_into_display_math():
+    assert to_markdown("x", 1, "y", sep="") == "x$1$y"
+    assert to_markdown("$a$", "$b$", sep="") == "$a$$b$"  # the user's own strings pass untouched
+    with pytest.raises(ValueError, match=r"parts 1 and 2 meet as '\$\$'"):
+        to_markdown("$z=$", 1.5, sep="")
+    with pytest.raises(ValueError, match="parts 2 and 3"):
+        to_markdown("x", 1, 2, sep="")
+
+
 # --- everything written is valid MathJax 3 ------------------------------------------------------
 
 
