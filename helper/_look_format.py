@@ -42,7 +42,7 @@ def float_parts(x: float, precision: int) -> tuple[str, int | None]:
 
 
 def latex_float(x: float, precision: int) -> str:
-    """A float as LaTeX: ``1.54``, ``100``, ``1.23 \\times 10^{5}``, ``\\mathrm{NaN}``, ``-\\infty``."""
+    r"""A float as LaTeX: ``1.54``, ``100``, ``1.23 \times 10^{5}``, ``\mathrm{NaN}``, ``-\infty``."""
     if math.isnan(x):
         return r"\mathrm{NaN}"
     if math.isinf(x):
@@ -104,12 +104,12 @@ def _latex_cells(values: list, marks: list, number: Callable[[Any], str], color:
 
 
 def latex_row(values: list, marks: list, number: Callable[[Any], str], color: str) -> str:
-    """A 1-D value as a one-row ``bmatrix`` (``\\cdots`` where entries are hidden)."""
+    r"""A 1-D value as a one-row ``bmatrix`` (``\cdots`` where entries are hidden)."""
     return r"\begin{bmatrix} " + " & ".join(_latex_cells(values, marks, number, color)) + r" \end{bmatrix}"
 
 
 def latex_matrix(values: list, marks: list, number: Callable[[Any], str], color: str) -> str:
-    """A 2-D value as a ``bmatrix``; a hidden row is ``\\vdots`` in each column and ``\\ddots`` under ``\\cdots``."""
+    r"""A 2-D value as a ``bmatrix``; a hidden row is ``\vdots`` in each column and ``\ddots`` under ``\cdots``."""
     template = next((row for row in values if row is not GAP), [])
     rows = []
     for row, row_marks in zip(values, marks):

@@ -56,11 +56,11 @@ def _node() -> str:
 
 
 def tex_errors(snippets: list[str], *, display: bool = False) -> list[str | None]:
-    """Typeset each TeX string with strict MathJax 3; return an error message or ``None`` for each.
+    r"""Typeset each TeX string with strict MathJax 3; return an error message or ``None`` for each.
 
-    ``snippets`` are TeX without delimiters (``r"\\frac{1}{2}"``, not ``"$...$"``).
+    ``snippets`` are TeX without delimiters (``r"\frac{1}{2}"``, not ``"$...$"``).
     ``display=True`` typesets them as display math.  One Node process checks the
-    whole list, so pass everything at once.  Macros defined with ``\\newcommand``
+    whole list, so pass everything at once.  Macros defined with ``\newcommand``
     carry over to later strings of the same call, as on one notebook page.
     """
     if isinstance(snippets, str) or not isinstance(snippets, (list, tuple)):
@@ -137,9 +137,9 @@ def _strip_delimiters(block: str) -> tuple[str, bool]:
         return block[2:-2], True
     if block.startswith("$") and block.endswith("$") and len(block) >= 2:
         return block[1:-1], False
-    if block.startswith("\\\\(") and block.endswith("\\\\)"):
+    if block.startswith(r"\\(") and block.endswith(r"\\)"):
         return block[3:-3], False
-    if block.startswith("\\\\[") and block.endswith("\\\\]"):
+    if block.startswith(r"\\[") and block.endswith(r"\\]"):
         return block[3:-3], True
     return block, True  # \begin{env} ... \end{env}: MathJax typesets the environment itself
 
@@ -148,21 +148,21 @@ def _opening(token: str) -> str | None:
     """The closing delimiter that matches an opening token, or None if the token opens nothing."""
     if token in ("$", "$$"):
         return token
-    if token == "\\\\(":
-        return "\\\\)"
-    if token == "\\\\[":
-        return "\\\\]"
+    if token == r"\\(":
+        return r"\\)"
+    if token == r"\\[":
+        return r"\\]"
     if token[1:6] == "begin":
-        return "\\end" + token[6:]
+        return r"\end" + token[6:]
     return None
 
 
 def markdown_snippets(text: str) -> list[MathSnippet]:
-    """All math in a Markdown text, in order, as :class:`MathSnippet` (TeX, display flag, line).
+    r"""All math in a Markdown text, in order, as :class:`MathSnippet` (TeX, display flag, line).
 
     Raises :class:`MathDelimiterError` naming the line of a delimiter that opens
     math and never closes before a blank line or the end of the text (JupyterLab
-    would show it as a literal ``$``).  Write a literal dollar as ``\\$``.
+    would show it as a literal ``$``).  Write a literal dollar as ``\$``.
     """
     if not isinstance(text, str):
         raise TypeError(f"markdown text must be a str, got {type(text).__name__}")
@@ -221,14 +221,14 @@ def markdown_snippets(text: str) -> list[MathSnippet]:
             unclosed.append((pieces[start], line_of(start)))
     if unclosed:
         where = ", ".join(f"{tok!r} on line {line}" for tok, line in unclosed)
-        raise MathDelimiterError(f"math delimiter never closed in its paragraph: {where} (write a literal dollar as \\$)")
+        raise MathDelimiterError(f"math delimiter never closed in its paragraph: {where} " r"(write a literal dollar as \$)")
     return found
 
 
 def markdown_math(text: str) -> list[str]:
-    """The TeX of every ``$..$``, ``$$..$$``, ``\\\\(..\\\\)``, ``\\\\[..\\\\]`` and ``\\begin{..}..\\end{..}`` in Markdown.
+    r"""The TeX of every ``$..$``, ``$$..$$``, ``\\(..\\)``, ``\\[..\\]`` and ``\begin{..}..\end{..}`` in Markdown.
 
-    Delimiters are stripped (environments are kept whole); escaped ``\\$`` and
+    Delimiters are stripped (environments are kept whole); escaped ``\$`` and
     ``$`` inside code spans and fences are not math.  Raises
     :class:`MathDelimiterError` for a delimiter that never closes.
     """
