@@ -287,6 +287,24 @@ def test_stability_explorer_accepts_torch_dtypes():
     assert StabilityExplorer([1.0], dtype=torch.float64).dtype.value == "float64"
 
 
+# ---------------------------------------------------------------- the front end's slider grid
+def test_front_end_snapping_to_the_slider_grid_is_not_a_move():
+    """The browser snaps 1.5410 to 1.5 (its 0.1 grid) and sends it back; the numbers must not change."""
+    ex = LogitsExplorer(SEED_LOGITS, 1)
+    chart = ex.chart.value
+    for s in ex.sliders:  # what the browser sends when the view renders
+        s.set_state({"value": round(s.value, 1)})
+    assert ex.state()["loss"] == pytest.approx(2.3257, abs=1e-4) and ex.chart.value == chart
+    ex.sliders[0].set_state({"value": 1.7})  # a real move (two steps) from the front end
+    assert ex.state()["logits"][0] == 1.7 and ex.state()["logits"][1:] == pytest.approx(SEED_LOGITS[1:])
+    ex.sliders[1].value = -0.2934  # set from Python: exact again, and kept through the next snap
+    ex.sliders[1].set_state({"value": -0.3})
+    assert ex.state()["logits"][1] == -0.2934
+    b = BinaryExplorer(2.37, 0)
+    b.z.set_state({"value": 2.4})
+    assert b.state()["z"] == 2.37 and b.state()["bce_with_logits_loss"] == _torch_binary(2.37, 0)["bce_with_logits_loss"]
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize(
     "args, kwargs, error, words",
@@ -438,3 +456,17 @@ def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises(
     # the extreme corner renders inf, as float16 produces it
     s.dtype.value, s.shift.value, s.scale.value = "float16", s.shift.max, s.scale.max
     assert s.last_error is None and s.state()["naive"] == math.inf and "inf" in s.results.value
+
+
+# ---------------------------------------------------------------- the static formulas
+def test_formula_labels_are_valid_strict_mathjax():
+    from mathjax_check import tex_errors
+
+    from helper.explorers import binary, logits, stability
+
+    snippets = []
+    for module in (logits, binary, stability):
+        found = re.findall(r"\$([^$]+)\$", module._FORMULA)
+        assert found, module.__name__
+        snippets += found
+    assert tex_errors(snippets) == [None] * len(snippets)

@@ -115,6 +115,10 @@ class Explorer(widgets.VBox):
     _css = "l2l-explorer"
 
     def _setup(self, kind_class: str, children: list[widgets.Widget], watched: list[widgets.Widget]) -> None:
+        # Exact values of FloatSliders, kept while the front end only snaps them to the slider's grid.
+        self._pinned: dict[int, float] = {
+            id(w): float(w.value) for w in watched if isinstance(w, widgets.FloatSlider)
+        }
         self.error = widgets.HTML(value="", layout=widgets.Layout(display="none"))
         self.error.add_class("l2l-error")
         self.last_error: BaseException | None = None
@@ -127,8 +131,29 @@ class Explorer(widgets.VBox):
         self._on_change()
 
     # -- the update loop
+    def _value(self, slider: widgets.FloatSlider) -> float:
+        """The number a slider stands for: its exact value unless the learner has moved it since.
+
+        The browser's slider snaps every value it is given to its grid (``min + k * step``)
+        and sends the snapped value back, so ``LogitsExplorer([1.5410, ...])`` would
+        silently become ``[1.5, ...]`` as soon as it is shown. A value set from Python
+        (construction or ``slider.value = x``) is therefore pinned, and a change from
+        the front end within half a step of it is taken as that snap, not as a move.
+        """
+        return self._pinned.get(id(slider), float(slider.value))
+
     def _on_change(self, change: Any = None) -> None:
         """Recompute and redraw; any exception is shown inside the explorer, never raised."""
+        if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
+            owner = change["owner"]
+            from_front_end = "value" in owner._property_lock
+            if not from_front_end:
+                self._pinned[id(owner)] = float(change["new"])
+            else:
+                pinned = self._pinned.get(id(owner))
+                if pinned is not None and abs(float(change["new"]) - pinned) <= owner.step / 2 + 1e-9:
+                    return  # the front end snapping a pinned value: nothing moved
+                self._pinned.pop(id(owner), None)
         try:
             state = self._compute()
             self._show(state)

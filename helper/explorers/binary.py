@@ -71,7 +71,7 @@ class BinaryExplorer(Explorer):
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        zv, yv = float(self.z.value), int(self.target.value)
+        zv, yv = self._value(self.z), int(self.target.value)
         z = torch.tensor(zv, dtype=torch.float32)
         y = torch.tensor(float(yv), dtype=torch.float32)
         with torch.no_grad():

@@ -106,9 +106,9 @@ class LogitsExplorer(Explorer):
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        values = [float(s.value) for s in self.sliders]
+        values = [self._value(s) for s in self.sliders]
         y = int(self.target.value)
-        t = float(self.temperature.value)
+        t = self._value(self.temperature)
         z = torch.tensor(values, dtype=torch.float32, requires_grad=True)
         scaled = z / t
         loss = F.cross_entropy(scaled.unsqueeze(0), torch.tensor([y]))

@@ -101,7 +101,7 @@ class StabilityExplorer(Explorer):
     def _compute(self) -> dict[str, Any]:
         name = str(self.dtype.value)
         dt = _DTYPES[name]
-        sh, sc = float(self.shift.value), float(self.scale.value)
+        sh, sc = self._value(self.shift), self._value(self.scale)
         with torch.no_grad():
             z = torch.tensor(self.logits, dtype=dt) * sc + sh
             e = torch.exp(z)
