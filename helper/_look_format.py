@@ -61,7 +61,7 @@ def text_float(x: float, precision: int) -> str:
     return digits if exponent is None else f"{digits}e{exponent:+03d}"
 
 
-def latex_int(x: int, precision: int) -> str:
+def exact_int(x: int, precision: int) -> str:
     """An integer, exact (never rounded to the precision)."""
     return str(int(x))
 
@@ -76,8 +76,8 @@ def text_bool(x: bool, precision: int) -> str:
     return "True" if x else "False"
 
 
-LATEX_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": latex_float, "int": latex_int, "bool": latex_bool}
-TEXT_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": text_float, "int": latex_int, "bool": text_bool}
+LATEX_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": latex_float, "int": exact_int, "bool": latex_bool}
+TEXT_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": text_float, "int": exact_int, "bool": text_bool}
 
 
 def latex_highlight(tex: str, color: str) -> str:

@@ -265,14 +265,13 @@ def _take(array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]],
         # Floats become float64 (bfloat16 and float8 included); integers keep their dtype so
         # uint64 stays exact.
         target = torch.float64 if kind == "float" else array.dtype
-        pieces = [array]
         for dim, spans in enumerate(ranges):
             if len(spans) > 1:
-                pieces = [torch.cat([p.narrow(dim, s, n).to(target) for s, n in spans], dim) for p in pieces]
-        return pieces[0].to(target).tolist()
+                array = torch.cat([array.narrow(dim, start, n).to(target) for start, n in spans], dim)
+        return array.to(target).tolist()
     for dim, spans in enumerate(ranges):
         if len(spans) > 1:
-            array = np.concatenate([np.take(array, range(s, s + n), axis=dim) for s, n in spans], axis=dim)
+            array = np.concatenate([np.take(array, range(start, start + n), axis=dim) for start, n in spans], axis=dim)
     return array.tolist()
 
 
