@@ -112,7 +112,7 @@ def loss_curves(num_classes: int = 3, *, points: int = 301) -> Figure:
     """
     data = loss_curve_data(num_classes, points=points)
     p = data["p_target"].numpy()
-    fig = Figure(figsize=(10, 4), layout="constrained")
+    fig = Figure(figsize=(10, 3.4), layout="constrained")
     left, right = fig.subplots(1, 2)
     ce_style = {"color": PALETTE["blue"], "linewidth": _LINE, "label": "cross-entropy"}
     mse_style = {"color": PALETTE["vermillion"], "linewidth": _LINE, "linestyle": "--", "label": "squared error"}

@@ -30,7 +30,7 @@ def test_returns_a_figure_that_pyplot_does_not_track(make):
 
 
 def test_loss_curves_repr_is_what_the_notebook_shows_as_text():
-    assert repr(loss_curves()) == "<Figure size 1000x400 with 2 Axes>"
+    assert repr(loss_curves()) == "<Figure size 1000x340 with 2 Axes>"
     assert repr(bce_parting()) == "<Figure size 700x400 with 1 Axes>"
 
 
