@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data"]
+__all__ = ["PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one"]
 
 #: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia.
 PALETTE: dict[str, str] = {
@@ -155,10 +155,26 @@ def bce_parting_data(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) 
     }
 
 
+def first_z_where_sigmoid_is_one(dtype: torch.dtype = torch.float32) -> float:
+    """The smallest ``z`` of ``dtype`` for which ``torch.sigmoid(z)`` rounds to exactly 1 (16.6355 in float32)."""
+    if dtype not in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+        raise TypeError(f"dtype must be a torch floating dtype, got {dtype!r}")
+    lo, hi = torch.tensor(0.0, dtype=dtype), torch.tensor(1000.0, dtype=dtype)
+    # Bisect on representable values: sigmoid(lo) < 1 <= sigmoid(hi) throughout.
+    while True:
+        mid = ((lo.double() + hi.double()) / 2).to(dtype)
+        if mid in (lo, hi):
+            return float(hi)
+        if torch.sigmoid(mid) == 1.0:
+            hi = mid
+        else:
+            lo = mid
+
+
 def bce_parting(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) -> Figure:
     r"""``BCELoss(sigmoid(z), y)`` vs ``BCEWithLogitsLoss(z, y)`` as the logit ``z`` grows.
 
-    In float32, ``sigmoid(z)`` rounds to exactly 1 from about z = 16.7, so for
+    In float32, ``sigmoid(z)`` rounds to exactly 1 from z = 16.64 on, so for
     ``y = 0`` BCELoss has to take ``log(0)``; PyTorch clamps the log at -100 and the
     loss jumps to 100, while BCEWithLogitsLoss keeps growing like z. Before that,
     the rounding already makes BCELoss a staircase. ``y`` is the target in [0, 1].
@@ -171,9 +187,8 @@ def bce_parting(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) -> Fi
             label="BCEWithLogitsLoss(z, y)")
     ax.plot(z, data["bce"].numpy(), color=PALETTE["vermillion"], linewidth=_LINE, linestyle="--",
             label="BCELoss(sigmoid(z), y)")
-    ones = torch.nonzero(torch.sigmoid(data["z"]) == 1.0)
-    if len(ones):
-        z_one = float(data["z"][ones[0, 0]])
+    z_one = first_z_where_sigmoid_is_one()
+    if z_one <= float(data["z"][-1]):
         ax.axvline(z_one, color=PALETTE["black"], linewidth=1, linestyle=":",
                    label=f"sigmoid(z) == 1.0 from z = {z_one:.2f}")
     _style(ax, f"Same formula, two implementations: target y = {y:g}, float32", "logit z", "loss")

@@ -12,7 +12,14 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from helper import plots
-from helper.plots import PALETTE, bce_parting, bce_parting_data, loss_curve_data, loss_curves
+from helper.plots import (
+    PALETTE,
+    bce_parting,
+    bce_parting_data,
+    first_z_where_sigmoid_is_one,
+    loss_curve_data,
+    loss_curves,
+)
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (only to prove the figures are not registered with it)
@@ -112,7 +119,7 @@ def test_bce_parting_shows_the_clamp_at_100():
 
 def test_bce_parting_marks_where_sigmoid_reaches_one():
     labels = [ln.get_label() for ln in bce_parting().axes[0].get_lines()]
-    assert any(lbl.startswith("sigmoid(z) == 1.0 from z = 16.") for lbl in labels)
+    assert "sigmoid(z) == 1.0 from z = 16.64" in labels
 
 
 def test_bce_parting_for_a_positive_target_has_both_losses_vanish():
@@ -139,4 +146,20 @@ def test_bad_input_is_a_clear_error(call, error, words):
 
 
 def test_public_names():
-    assert set(plots.__all__) == {"PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data"}
+    assert set(plots.__all__) == {
+        "PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one",
+    }
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_first_z_where_sigmoid_is_one_is_the_exact_float_boundary(dtype):
+    z = torch.tensor(first_z_where_sigmoid_is_one(dtype), dtype=dtype)
+    assert torch.sigmoid(z).item() == 1.0
+    below = torch.nextafter(z, torch.tensor(0.0, dtype=dtype))
+    assert torch.sigmoid(below).item() < 1.0
+
+
+def test_float32_boundary_is_about_16_64():
+    assert first_z_where_sigmoid_is_one() == pytest.approx(16.6355, abs=1e-4)
+    with pytest.raises(TypeError, match="dtype must be a torch floating dtype"):
+        first_z_where_sigmoid_is_one(torch.int32)
