@@ -1,0 +1,126 @@
+"""Start JupyterLab for a lecture: large fonts, presentation mode, live explorers (`make present`).
+
+JupyterLab runs on 127.0.0.1 with a token (a fresh random one, printed with the
+URL), serving notebooks/.  The lecture look comes from tests/tools/lecture/:
+
+- ``settings/``: JupyterLab user settings (larger theme font sizes, no news
+  pop-ups, Alt+P for View > Presentation Mode);
+- ``custom/custom.css``: what the settings cannot reach (MathJax scale, widget
+  labels and readouts, figures, presentation-mode sizes).
+
+Both are copied into a throw-away folder that JupyterLab uses as its settings,
+workspaces and config directories for this session only
+(``JUPYTERLAB_SETTINGS_DIR``, ``JUPYTERLAB_WORKSPACES_DIR``, ``JUPYTER_CONFIG_DIR``),
+so the user's own JupyterLab settings are neither read nor changed, and
+changes made during the lecture are forgotten afterwards.
+
+Live slides: present in JupyterLab itself (View > Presentation Mode, Alt+P),
+where the explorers run.  jupyterlab-rise 0.43.1 is installed and its slideshow
+(``/rise/<notebook>``, printed with ``--rise``) shows Markdown, math and code,
+but not live widgets: in its stand-alone page the ipywidgets 8 manager fails to
+load (it needs JupyterLab 4.6 modules, including ``@jupyterlab/console``, that
+the RISE page does not share), so an explorer shows only its static snapshot.
+tests/browser/test_rise.py checks this and will fail once RISE renders widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LECTURE = Path(__file__).resolve().parent / "lecture"
+HOST = "127.0.0.1"
+
+
+def prepare_home(home: Path, lecture: Path = LECTURE) -> dict[str, str]:
+    """Fill `home` with a copy of the lecture settings and CSS; return the environment variables to use."""
+    if not (lecture / "settings").is_dir() or not (lecture / "custom" / "custom.css").is_file():
+        raise FileNotFoundError(f"{lecture} must hold settings/ and custom/custom.css")
+    settings, config, workspaces = home / "settings", home / "config", home / "workspaces"
+    shutil.copytree(lecture / "settings", settings, dirs_exist_ok=True)
+    shutil.copytree(lecture / "custom", config / "custom", dirs_exist_ok=True)
+    workspaces.mkdir(parents=True, exist_ok=True)
+    return {
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(workspaces),
+        "JUPYTER_CONFIG_DIR": str(config),
+    }
+
+
+def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = False, open_browser: bool = True) -> list[str]:
+    """The `jupyter lab` command line for a lecture (loopback only, token required, custom CSS on)."""
+    if not token:
+        raise ValueError("token must be a non-empty string: JupyterLab never runs without one here")
+    if not 0 < port < 65536:
+        raise ValueError(f"port must be in 1..65535; got {port}")
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ip={HOST}",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+        "--LabApp.custom_css=True",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    if allow_root:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def slide_urls(port: int, token: str, root_dir: Path) -> list[str]:
+    """The jupyterlab-rise slideshow URL of every notebook in `root_dir`."""
+    return [
+        f"http://{HOST}:{port}/rise/{path.name}?token={token}" for path in sorted(root_dir.glob("*.ipynb"))
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--allow-root", action="store_true", help="needed when running as root")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    parser.add_argument("--root-dir", type=Path, default=ROOT / "notebooks", help="default: notebooks/")
+    parser.add_argument("--rise", action="store_true", help="also print the jupyterlab-rise slideshow URLs")
+    args = parser.parse_args(argv)
+    root_dir = args.root_dir.resolve()
+    if not root_dir.is_dir():
+        parser.error(f"--root-dir {root_dir} is not a directory")
+
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    with tempfile.TemporaryDirectory(prefix="l2l-lecture-") as tmp:
+        env = dict(os.environ)
+        env.update(prepare_home(Path(tmp)))
+        env.pop("JUPYTER_TOKEN", None)  # the token goes on the command line, never empty
+        cmd = lab_command(args.port, token, root_dir, allow_root=args.allow_root, open_browser=not args.no_browser)
+        print(f"Lecture mode: http://{HOST}:{args.port}/lab?token={token}")
+        print("  View > Presentation Mode (Alt+P) for the largest fonts; lecture settings are temporary;")
+        print("  autosave is off, so running cells does not rewrite the notebooks (File > Save does).")
+        if args.rise:
+            print("  jupyterlab-rise slideshows (explorers appear as static snapshots there):")
+            for url in slide_urls(args.port, token, root_dir):
+                print(f"    {url}")
+        sys.stdout.flush()
+        proc = subprocess.Popen(cmd, env=env, cwd=root_dir)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            # Ctrl+C reached JupyterLab too (same process group); give it time to stop its kernels.
+            try:
+                return proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGTERM)
+                return proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
