@@ -201,6 +201,9 @@ def _torch_stability(logits, shift, scale, dtype):
     return {
         "z": z.tolist(),
         "exp": torch.exp(z).tolist(),
+        "sum_exp": torch.exp(z).sum().item(),
+        "max": m.item(),
+        "overflow_at": torch.log(torch.tensor(torch.finfo(dtype).max, dtype=torch.float64)).item(),
         "naive": torch.log(torch.exp(z).sum()).item(),
         "max_trick": (m + torch.log(torch.exp(z - m).sum())).item(),
         "logsumexp": torch.logsumexp(z, dim=0).item(),

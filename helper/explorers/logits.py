@@ -77,7 +77,7 @@ class LogitsExplorer(Explorer):
         self.sliders = [
             widgets.FloatSlider(
                 value=v, min=lo, max=hi, step=0.1, description=f"z_{i}", readout_format=".1f",
-                continuous_update=True,
+                continuous_update=True, layout=widgets.Layout(width="360px"),
             )
             for i, v in enumerate(z)
         ]
@@ -91,7 +91,7 @@ class LogitsExplorer(Explorer):
             value=t, min=min(0.1, t), max=max(5.0, math.ceil(t)), step=0.05, description="T", readout_format=".2f"
         )
         self.temperature.add_class("l2l-temperature")
-        self.formula = widgets.HTMLMath(value=_FORMULA)
+        self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
         self.formula.add_class("l2l-formula")
         self.loss = widgets.HTML()
         self.loss.add_class("l2l-loss")

@@ -85,7 +85,7 @@ class StabilityExplorer(Explorer):
         self.sliders = [self.shift, self.scale]
         self.dtype = widgets.ToggleButtons(options=list(_DTYPES), value=name, description="dtype")
         self.dtype.add_class("l2l-dtype")
-        self.formula = widgets.HTMLMath(value=_FORMULA)
+        self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
         self.formula.add_class("l2l-formula")
         self.results = widgets.HTML()
         self.results.add_class("l2l-results")
