@@ -324,6 +324,14 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
     return decks
 
 
+def _shown(path: Path) -> str:
+    """`path` relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
@@ -338,10 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for deck in decks:
         size = deck.path.stat().st_size / 1024
-        print(f"{deck.path}: {size:.0f} KiB in {deck.seconds:.1f} s")
+        print(f"{_shown(deck.path)}: {size:.0f} KiB in {deck.seconds:.1f} s")
         if deck.widgets_without_snapshot:
             print(f"  warning: widget without a static snapshot in cells {list(deck.widgets_without_snapshot)}")
-    print(f"{len(decks)} deck(s) in {args.out} in {time.perf_counter() - start:.1f} s; open {args.out / 'index.html'}")
+    print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.1f} s; open {_shown(args.out / 'index.html')}")
     return 0
 
 
