@@ -260,8 +260,10 @@ def bars(
                 rect(cx - bw / 2 - 2, y_a - 2, bw + 4, y_b - y_a + 4, fill="none", stroke=theme.ink, stroke_width=3)
             )
         # Value above a positive bar; for a negative bar, just above the zero line (free space there).
-        vy = (min(top, zero) - 6) if (finite and v >= 0) else (zero - 6)
-        out.append(text(cx, vy, fmt(v, value_fmt), theme, size=14, anchor="middle"))
+        # Too narrow a slot for a readable number: leave it to the text summary and state().
+        if slot >= 44:
+            vy = (min(top, zero) - 6) if (finite and v >= 0) else (zero - 6)
+            out.append(text(cx, vy, fmt(v, value_fmt), theme, size=14, anchor="middle"))
         out.append(text(cx, y0 + height + 20, lab, theme, size=15, anchor="middle", bold=(i == mark)))
         if i == mark:
             out.append(text(cx, y0 + height + 38, "target", theme, size=14, anchor="middle", bold=True))

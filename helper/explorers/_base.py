@@ -144,17 +144,16 @@ class Explorer(widgets.VBox):
 
     def _on_change(self, change: Any = None) -> None:
         """Recompute and redraw; any exception is shown inside the explorer, never raised."""
-        if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
-            owner = change["owner"]
-            from_front_end = "value" in owner._property_lock
-            if not from_front_end:
-                self._pinned[id(owner)] = float(change["new"])
-            else:
-                pinned = self._pinned.get(id(owner))
-                if pinned is not None and abs(float(change["new"]) - pinned) <= owner.step / 2 + 1e-9:
-                    return  # the front end snapping a pinned value: nothing moved
-                self._pinned.pop(id(owner), None)
         try:
+            if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
+                owner = change["owner"]
+                if "value" not in owner._property_lock:  # set from Python: keep it exactly
+                    self._pinned[id(owner)] = float(change["new"])
+                else:
+                    pinned = self._pinned.get(id(owner))
+                    if pinned is not None and abs(float(change["new"]) - pinned) <= owner.step / 2 + 1e-9:
+                        return  # the front end snapping a pinned value: nothing moved
+                    self._pinned.pop(id(owner), None)
             state = self._compute()
             self._show(state)
             self._state = state
@@ -212,6 +211,13 @@ class Explorer(widgets.VBox):
         raise NotImplementedError
 
 
-def fmt_list(values: list[float], spec: str = ".4g") -> str:
-    """``[0.1, 0.2]`` with a fixed number format, for the text/plain summaries."""
-    return "[" + ", ".join(_svg.fmt(v, spec) for v in values) + "]"
+def fmt_list(values: list[float], spec: str = ".4g", *, edge: int = 3) -> str:
+    """``[0.1, 0.2]`` with a fixed number format, for the text/plain summaries.
+
+    Longer than ``2 * edge + 2`` entries, only the first and last ``edge`` are shown,
+    around ``...`` (the way torch summarises a long tensor).
+    """
+    items = [_svg.fmt(v, spec) for v in values]
+    if len(items) > 2 * edge + 2:
+        items = items[:edge] + ["..."] + items[-edge:]
+    return "[" + ", ".join(items) + "]"
