@@ -223,59 +223,87 @@ def browser():
             chromium.close()
 
 
-_JS_MATH_STATE = """
+_JS_MATH_STATE = r"""
 async () => {
   // Queue a no-op behind everything MathJax has queued (the initial typeset).
   await new Promise(resolve => MathJax.Hub.Queue(() => resolve()));
+  // MathJax 2 here loads noErrors/noUndefined: a TeX error becomes <merror>, an
+  // unknown macro a red <mtext>\name</mtext>; both show in each formula's MathML.
+  const errors = [];
+  document.querySelectorAll('.MathJax_CHTML').forEach(frame => {
+    const mml = frame.getAttribute('data-mathml') || '';
+    if (/<merror/.test(mml) || /<mtext mathcolor="red">\\[a-zA-Z]/.test(mml)) errors.push(mml.slice(0, 200));
+  });
+  document.querySelectorAll('.MathJax_Error').forEach(e => errors.push(e.textContent));
   const slides = document.querySelector('.reveal .slides').cloneNode(true);
   // MathJax leaves code alone (skipTags); look for raw TeX everywhere else.
   slides.querySelectorAll('script, style, pre, code, .jp-InputArea-editor').forEach(e => e.remove());
   return {
     jax: MathJax.Hub.getAllJax().length,
-    errors: [...document.querySelectorAll('.MathJax_Error, .mjx-merror, merror')].map(e => e.textContent),
+    errors,
     pending: MathJax.Hub.queue.pending + MathJax.Hub.queue.running,
-    leftover: (slides.textContent.match(/\\$[^$\\n]*\\\\[a-zA-Z]+[^$\\n]*\\$|\\\\(frac|hat|begin|sum)\\b/g) || []),
+    leftover: slides.textContent.match(/\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$|\\(frac|hat|begin|sum)\b/g) || [],
   };
 }
 """
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
-def test_deck_runs_in_chromium_without_network(decks, browser, name):
-    deck = decks[name]
+def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
+    """Open a deck from disk with every non-file request blocked; report what happened."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    network, failed, errors = [], [], []
+    seen = {"network": [], "failed": [], "errors": []}
 
     def route(r):
         url = r.request.url
         if url.startswith(("file:", "data:", "blob:")):
             r.continue_()
         else:
-            network.append(url)
+            seen["network"].append(url)
             r.abort()
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("requestfailed", lambda req: failed.append(req.url) if req.url.startswith("file:") else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda req: seen["failed"].append(req.url) if req.url.startswith("file:") else None)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
     try:
-        page.goto(deck.path.as_uri(), wait_until="load", timeout=60_000)
+        page.goto(path.as_uri(), wait_until="load", timeout=60_000)
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
         page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=60_000)
-        math = page.evaluate(_JS_MATH_STATE)
-        slides = page.evaluate("() => Reveal.getTotalSlides()")
-        if name != SCRATCH:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"slides_{name[:2]}.png"))
+        seen["math"] = page.evaluate(_JS_MATH_STATE)
+        seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot))
     finally:
         context.close()
-    assert network == [], f"{name}: the deck tried to reach the network: {network}"
-    assert failed == [], f"{name}: files missing from the deck folder: {failed}"
-    assert errors == [], f"{name}: JavaScript errors: {errors}"
-    assert slides >= 1
+    return seen
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
+def test_deck_runs_in_chromium_without_network(decks, browser, name):
+    shot = None if name == SCRATCH else SCREENSHOTS / f"slides_{name[:2]}.png"
+    seen = _open_offline(browser, decks[name].path, shot)
+    math = seen["math"]
+    assert seen["network"] == [], f"{name}: the deck tried to reach the network: {seen['network']}"
+    assert seen["failed"] == [], f"{name}: files missing from the deck folder: {seen['failed']}"
+    assert seen["errors"] == [], f"{name}: JavaScript errors: {seen['errors']}"
+    assert seen["slides"] >= 1
     assert math["errors"] == [], f"{name}: MathJax errors: {math['errors']}"
     assert math["pending"] == 0
     assert math["leftover"] == [], f"{name}: TeX left untypeset: {math['leftover'][:5]}"
     if name == SCRATCH:
         assert math["jax"] == 3  # inline, display and the look() matrix
+
+
+@pytest.mark.browser
+def test_the_math_check_sees_bad_tex(browser, tmp_path):
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell(
+        r"# Bad" "\n\n" r"unknown $\foo{x}$, mismatched $$\begin{bmatrix} 1 \end{pmatrix}$$, fine ${\color{red}{x}}$"
+    )]
+    nbformat.write(nb, tmp_path / "bad.ipynb")
+    (deck,) = build_slides.build([tmp_path / "bad.ipynb"], tmp_path / "out")
+    math = _open_offline(browser, deck.path)["math"]
+    assert len(math["errors"]) == 2, math["errors"]  # the red \color is not an error
+    assert math["jax"] == 3
