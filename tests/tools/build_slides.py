@@ -71,8 +71,9 @@ MATHJAX_FILES = (
     "jax/output/CommonHTML",
     "fonts/HTML-CSS/TeX/woff",
 )
-# Large optional parts of MathJax that the decks never request.
-_MATHJAX_IGNORE = shutil.ignore_patterns("a11y")
+# What the decks never request: MathJax's accessibility explorer (loaded only from
+# its menu) and the EOT/TrueType copies of reveal's fonts (browsers take the WOFF).
+_IGNORE = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
 
 
 class WidgetSnapshotPreprocessor(Preprocessor):
@@ -151,7 +152,7 @@ def copy_assets(out: Path) -> None:
         for rel in files:
             src, dst = source / rel, out / target / rel
             if src.is_dir():
-                shutil.copytree(src, dst, dirs_exist_ok=True, ignore=_MATHJAX_IGNORE, copy_function=_copy_if_changed)
+                shutil.copytree(src, dst, dirs_exist_ok=True, ignore=_IGNORE, copy_function=_copy_if_changed)
             else:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 _copy_if_changed(src, dst)
