@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     where = "in-process (no kernel; comm messages NOT sent)" if args.in_process else "inside a real ipykernel"
     print(f"LogitsExplorer update latency, 5 classes, {where}")
-    print(f"kernel python: {info['python']}; wall time {wall:.1f} s")
+    print(f"python: {info['python']}; wall time {wall:.1f} s")
     if info["messages"]:
         for name, first, moves in (("explorer", 1, args.n), ("baseline", 2, args.n_baseline)):
             ms = info["messages"][first::2]
