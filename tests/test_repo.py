@@ -56,8 +56,9 @@ def test_no_local_absolute_paths_are_committed():
 
 
 def test_nothing_is_downloaded_at_run_time():
+    """The course itself (helper and notebooks) never fetches; tests may poll their local server."""
     for path, text in _texts():
-        if path.suffix in {".py", ".ipynb"}:
+        if path.suffix in {".py", ".ipynb"} and path.relative_to(ROOT).parts[0] in {"helper", "notebooks"}:
             assert not re.search(r"\b(requests\.get|urlopen|urlretrieve|wget |curl )", text), (
                 f"{path.relative_to(ROOT)} fetches from the network"
             )
