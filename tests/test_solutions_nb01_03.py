@@ -1,11 +1,19 @@
 """Worked solutions of the exercises of notebooks 01-03, written the way a learner would.
 
-Each exercise gets one solution that ``check`` must accept and one plausible
-mistake (the common bug the notebook warns about) that it must reject, with the
-exercise's hint and without ever printing the expected answer.
+The data of every exercise comes from the notebook itself: the exercise cells of a
+notebook are run in order, each with its ``answer = ...`` line and everything after
+it removed, so the data a learner sees and the data the oracle in
+``helper/exercises/nbNN.py`` uses cannot drift apart. For each exercise one solution
+must be accepted and one plausible mistake (the common bug the notebook warns about)
+must be rejected with the hint, never showing the expected answer.
 """
 
 from __future__ import annotations
+
+import inspect
+import json
+import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -13,26 +21,56 @@ import torch.nn.functional as F
 
 from helper.exercises import EXERCISES, check
 
-NB01_03 = [key for key in EXERCISES if key[:2] in {"01", "02", "03"}]
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = {
+    "01": ROOT / "notebooks" / "01_logits_and_softmax.ipynb",
+    "02": ROOT / "notebooks" / "02_logsumexp_and_stability.ipynb",
+    "03": ROOT / "notebooks" / "03_picking_the_target.ipynb",
+}
+ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
+CHECK_KEY = re.compile(r"""check\(\s*["']([^"']+)["']""")
 
 
-def _seed_batch() -> tuple[torch.Tensor, torch.Tensor]:
-    """The worked batch of notebooks 02 and 03, drawn as the notebooks draw it."""
-    torch.manual_seed(0)
-    logits = torch.randn(2, 5)
-    targets = torch.randint(0, 5, size=(2,))
-    return logits, targets
+def _exercise_cells(prefix: str) -> list[tuple[str, str]]:
+    """(key, source) of every code cell of notebook ``prefix`` that calls check, in order."""
+    nb = json.loads(NOTEBOOKS[prefix].read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "code" and (m := CHECK_KEY.search(src)):
+            cells.append((m[1], src))
+    return cells
+
+
+def _cell_data(key: str) -> dict:
+    """Variables a learner has when answering ``key``: the data lines of its exercise cell and those before it."""
+    namespace: dict = {"torch": torch, "F": F}
+    for other, src in _exercise_cells(key[:2]):
+        m = ANSWER_LINE.search(src)
+        assert m, f"the exercise cell of {other!r} has no 'answer = ...' line"
+        exec(src[: m.start()], namespace)  # literal tensors and seeded draws only
+        if other == key:
+            return namespace
+    raise AssertionError(f"notebook {key[:2]} has no exercise cell checking {key!r}")
+
+
+def _answer(key: str, solution) -> object:
+    """Call ``solution`` with the cell variables named by its parameters."""
+    data = _cell_data(key)
+    names = list(inspect.signature(solution).parameters)
+    missing = [n for n in names if n not in data]
+    assert not missing, f"the exercise cells up to {key!r} do not define {missing}"
+    return solution(**{n: data[n] for n in names})
 
 
 # ---------------------------------------------------------------- notebook 01
 
-def sol_softmax_by_hand():
-    z = torch.tensor([2.0, 1.0, 0.1])
-    return z.exp() / z.exp().sum()
+def sol_softmax_by_hand(z):
+    e = z.exp()
+    return e / e.sum()
 
 
-def bug_softmax_by_hand():
-    z = torch.tensor([2.0, 1.0, 0.1])
+def bug_softmax_by_hand(z):
     return z / z.sum()  # normalised without exponentiating
 
 
@@ -41,27 +79,24 @@ def sol_equal_logits():
 
 
 def bug_equal_logits():
-    return 7.5 / (4 * 7.5) * 2  # guessing the logit value matters: 0.5
+    return 7.5 / 4  # thinking the logit value itself is shared out
 
 
-def sol_temperature():
-    z = torch.tensor([2.0, 1.0, 0.1])
-    e = (z / 0.5).exp()
+def sol_temperature(z, T):
+    e = (z / T).exp()
     return e / e.sum()
 
 
-def bug_temperature():
-    z = torch.tensor([2.0, 1.0, 0.1])
-    return torch.softmax(z * 0.5, dim=0)  # multiplied by T instead of dividing
+def bug_temperature(z, T):
+    return torch.softmax(z * T, dim=0)  # multiplied by T instead of dividing
 
 
-def sol_shift_changes_nothing():
-    z = torch.tensor([2.0, 1.0, 0.1])
+def sol_shift_changes_nothing(z):
     return torch.allclose(torch.softmax(z + 5.0, dim=0), torch.softmax(z, dim=0))
 
 
-def bug_shift_changes_nothing():
-    return False
+def bug_shift_changes_nothing(z):
+    return bool(torch.equal(z + 5.0, z))  # compared the logits, not the probabilities
 
 
 # ---------------------------------------------------------------- notebook 02
@@ -77,61 +112,49 @@ def bug_overflow_float32():
     return 88  # the last finite one, not the first infinite one
 
 
-def sol_max_trick():
-    z = torch.tensor([1000.0, 1000.0, 999.0])
+def sol_max_trick(z):
     m = z.max()
     return m + (z - m).exp().sum().log()
 
 
-def bug_max_trick():
-    z = torch.tensor([1000.0, 1000.0, 999.0])
+def bug_max_trick(z):
     m = z.max()
     return (z - m).exp().sum().log()  # forgot to add the maximum back
 
 
-def sol_log_softmax():
-    logits, _ = _seed_batch()
+def sol_log_softmax(logits):
     return logits - logits.logsumexp(dim=1, keepdim=True)
 
 
-def bug_log_softmax():
-    logits, _ = _seed_batch()
+def bug_log_softmax(logits):
     return logits - logits.logsumexp(dim=0, keepdim=True)  # LSE down the batch instead of the classes
 
 
 # ---------------------------------------------------------------- notebook 03
 
-def sol_gather_flat():
-    logits, targets = _seed_batch()
-    logprobs = torch.log_softmax(logits, dim=1)
+def sol_gather_flat(logprobs, targets):
     return logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)
 
 
-def bug_gather_flat():
-    logits, targets = _seed_batch()
-    logprobs = torch.log_softmax(logits, dim=1)
+def bug_gather_flat(logprobs, targets):
     return logprobs.gather(1, targets.unsqueeze(1))  # the (N, 1) shape the notebook warns about
 
 
-def sol_mean_loss():
-    logits, targets = _seed_batch()
-    logprobs = torch.log_softmax(logits, dim=1)
+def sol_mean_loss(logprobs, targets):
     return -logprobs[torch.arange(len(targets)), targets].mean()
 
 
-def bug_mean_loss():
-    logits, targets = _seed_batch()
-    logprobs = torch.log_softmax(logits, dim=1)
-    return -logprobs[:, targets].mean()  # (N, N): averages every target over every row
+def bug_mean_loss(logprobs, targets):
+    return -logprobs[:, targets].mean()  # (N, N): every target's column from every row
 
 
-def sol_onehot_bytes():
-    onehot = F.one_hot(torch.tensor([0, 31999]), num_classes=32000).float()
-    return 1024 * onehot.shape[1] * onehot.element_size()
+def sol_onehot_bytes(N, C):
+    onehot = torch.zeros(1, C, dtype=torch.float32)
+    return N * onehot.numel() * onehot.element_size()
 
 
-def bug_onehot_bytes():
-    return 1024 * 32000 * 8  # the int64 size of F.one_hot, not float32
+def bug_onehot_bytes(N, C):
+    return N * C * F.one_hot(torch.tensor([0])).element_size()  # the int64 size of F.one_hot
 
 
 CASES = {
@@ -149,44 +172,47 @@ CASES = {
 
 
 def test_every_exercise_of_notebooks_01_to_03_has_a_worked_solution():
-    assert sorted(NB01_03) == sorted(CASES)
+    registered = sorted(k for k in EXERCISES if k[:2] in NOTEBOOKS)
+    in_notebooks = sorted(key for prefix in NOTEBOOKS for key, _ in _exercise_cells(prefix))
+    assert registered == in_notebooks == sorted(CASES)
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_worked_solution_is_accepted(key, capsys):
     solution, _ = CASES[key]
-    assert check(key, solution()) is True
-    out = capsys.readouterr().out
-    assert out.startswith(f"[{key}] Correct")
+    assert check(key, _answer(key, solution)) is True
+    assert capsys.readouterr().out.startswith(f"[{key}] Correct")
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
-def test_plausible_mistake_is_rejected_with_the_hint(key, capsys):
+def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key, capsys):
     _, mistake = CASES[key]
-    assert check(key, mistake()) is False
+    assert check(key, _answer(key, mistake)) is False
     out = capsys.readouterr().out
     assert out.startswith(f"[{key}] Not quite.")
     assert EXERCISES[key].hint in out
-
-
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_the_answer_is_never_printed(key, capsys):
-    solution, mistake = CASES[key]
-    check(key, solution())
-    check(key, mistake())
-    out = capsys.readouterr().out
     expected = EXERCISES[key].expected()
     if not isinstance(expected, bool):
         for value in torch.as_tensor(expected, dtype=torch.float64).flatten().tolist():
-            assert f"{value:.3f}" not in out, f"{key} printed its answer"
+            assert f"{value:.3f}" not in out and f"{value:g}" not in out, f"{key} printed its answer"
 
 
-def test_the_seed_batch_matches_the_worked_example():
-    logits, targets = _seed_batch()
-    assert targets.tolist() == [1, 4]
-    loss = F.cross_entropy(logits, targets, reduction="none")
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_the_committed_exercise_cell_is_unanswered(key):
+    (src,) = [s for k, s in _exercise_cells(key[:2]) if k == key]
+    assert ANSWER_LINE.search(src), f"{key}: the committed cell should hold 'answer = ...'"
+    nb = json.loads(NOTEBOOKS[key[:2]].read_text(encoding="utf-8"))
+    (cell,) = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]) == src]
+    shown = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+    assert shown == f"[{key}] Not answered yet: replace ... with your answer and run this cell again.\n"
+
+
+def test_the_worked_batch_is_the_seeds():
+    data = _cell_data("03.gather_flat")
+    assert data["targets"].tolist() == [1, 4]
+    loss = F.cross_entropy(data["logits"], data["targets"], reduction="none")
     assert torch.allclose(loss, torch.tensor([2.3257, 2.0541]), atol=1e-4)
-    assert torch.allclose(logits.logsumexp(dim=1), torch.tensor([2.0323, 1.6507]), atol=1e-4)
+    assert torch.allclose(data["logits"].logsumexp(dim=1), torch.tensor([2.0323, 1.6507]), atol=1e-4)
 
 
 def test_checking_does_not_disturb_the_learners_random_stream():
