@@ -167,7 +167,11 @@ class LabServer:
 
     def shutdown_kernels(self) -> None:
         """Stop every running kernel (each holds torch in memory)."""
-        for kernel in self.api("GET", "/api/kernels"):
+        try:
+            kernels = self.api("GET", "/api/kernels")
+        except (OSError, urllib.error.URLError):
+            return
+        for kernel in kernels:
             try:
                 self.api("DELETE", f"/api/kernels/{kernel['id']}", timeout=20)
             except (OSError, urllib.error.URLError):
@@ -305,7 +309,10 @@ class NotebookPage:
         """
         deadline = time.monotonic() + self.timeout_ms / 1000
         while time.monotonic() < deadline:
-            kernels = self.server.api("GET", "/api/kernels")
+            try:
+                kernels = self.server.api("GET", "/api/kernels")
+            except (OSError, urllib.error.URLError):  # e.g. a 500 while a kernel is starting
+                kernels = []
             if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
                 break
             time.sleep(0.25)
