@@ -84,6 +84,18 @@ def slide_urls(port: int, token: str, root_dir: Path) -> list[str]:
     ]
 
 
+class _Stop(Exception):
+    """SIGTERM arrived (turned into an exception so the temporary folder is removed)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise _Stop(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8888)
@@ -111,15 +123,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    {url}")
         sys.stdout.flush()
         proc = subprocess.Popen(cmd, env=env, cwd=root_dir)
+        signal.signal(signal.SIGTERM, _raise_stop)
         try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            # Ctrl+C reached JupyterLab too (same process group); give it time to stop its kernels.
+            while True:
+                try:
+                    return proc.wait()
+                except KeyboardInterrupt:
+                    # JupyterLab got the same Ctrl+C (same process group) and handles it:
+                    # it asks to confirm, and quits at once on a second Ctrl+C.
+                    continue
+        except _Stop as stop:
+            # Let JupyterLab stop its kernels before the temporary settings go away.
+            proc.terminate()
             try:
-                return proc.wait(timeout=20)
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGTERM)
-                return proc.wait(timeout=10)
+                proc.kill()
+                proc.wait()
+            return 128 + stop.signum
 
 
 if __name__ == "__main__":
