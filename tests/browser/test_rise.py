@@ -206,19 +206,24 @@ _JS_SIZES = """
 """
 
 
-def _open_and_run_all(page, url: str) -> None:
+def _open_and_run_all(page, server: _Lecture, name: str) -> None:
     """Open a notebook in JupyterLab, Run All Cells, wait for the explorer and typeset math."""
-    page.goto(url, timeout=60_000)
+    page.goto(server.notebook_url(name), timeout=60_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=60_000)
+    # Run All sent before the page's kernel websocket is open is dropped: wait for it.
+    deadline = time.monotonic() + 90
+    while not any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle"
+                  for k in server.api("GET", "/api/kernels")):
+        assert time.monotonic() < deadline, "no connected idle kernel after 90 s"
+        time.sleep(0.5)
     page.wait_for_function(
         "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
         "?.getAttribute('data-status') === 'idle'",
         timeout=60_000,
     )
-    page.wait_for_timeout(1_000)  # the kernel websocket settles after the status turns idle
     page.locator("#jp-MainMenu").get_by_role("menuitem", name="Run", exact=True).click()
     page.locator(".lm-Menu").get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_selector(".l2l-explorer .l2l-logit .noUi-handle", timeout=120_000)
+    page.wait_for_selector(".l2l-explorer .l2l-logit .noUi-handle", timeout=180_000)
     page.wait_for_selector(".l2l-explorer .l2l-loss", timeout=30_000)
     page.wait_for_selector(".jp-MarkdownCell mjx-container", timeout=30_000)
 
@@ -250,7 +255,7 @@ def test_lecture_mode_is_large_and_sliders_still_work(lecture, chromium):
     widget_px = float(re.search(r"--jp-widgets-font-size:\s*([\d.]+)px", css)[1])
     page = chromium.new_page(viewport=labdriver.VIEWPORT)
     try:
-        _open_and_run_all(page, lecture.notebook_url(NOTEBOOK))
+        _open_and_run_all(page, lecture, NOTEBOOK)
         sizes = page.evaluate(_JS_SIZES)
         assert sizes["customCss"], "custom.css was not loaded"
         assert not sizes["presentation"]
