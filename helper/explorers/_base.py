@@ -107,9 +107,10 @@ def as_binary_label(x: Any, name: str = "y") -> int:
 class Explorer(widgets.VBox):
     """Base of the live explorers: a VBox whose outputs are trait values of HTML widgets.
 
-    Subclasses build their controls, call :meth:`_setup`, and implement
-    :meth:`_compute` (numbers, from torch), :meth:`_show` (assign widget values),
-    :meth:`_chart` (SVG for a theme) and :meth:`_summary` (one line of text).
+    Subclasses build their controls (with a ``loss`` and a ``chart`` HTML widget, or
+    their own :meth:`_show`), call :meth:`_setup`, and implement :meth:`_compute`
+    (numbers, from torch), :meth:`_draw` (SVG of a state for a theme) and
+    :meth:`_summary` (one line of text).
     """
 
     _css = "l2l-explorer"
@@ -181,7 +182,7 @@ class Explorer(widgets.VBox):
 
     def static_svg(self) -> str:
         """The current state as a standalone SVG (explicit colours on a white card)."""
-        return self._chart(_svg.STATIC, static=True)
+        return self._draw(self._state, _svg.STATIC)
 
     # -- display
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
@@ -202,9 +203,13 @@ class Explorer(widgets.VBox):
         raise NotImplementedError
 
     def _show(self, state: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Assign the new state to the widgets: the loss line and the live chart."""
+        self.loss.value = (
+            f'<span style="font-size:20px;font-weight:bold">loss = {_svg.fmt(state["loss"], ".4f")}</span>'
+        )
+        self.chart.value = self._draw(state, _svg.LIVE)
 
-    def _chart(self, theme: _svg.Theme, *, static: bool = False) -> str:
+    def _draw(self, state: dict[str, Any], theme: _svg.Theme) -> str:
         raise NotImplementedError
 
     def _summary(self) -> str:

@@ -89,15 +89,6 @@ class BinaryExplorer(Explorer):
         }
 
     # -- drawing
-    def _show(self, state: dict[str, Any]) -> None:
-        self.loss.value = (
-            f'<span style="font-size:20px;font-weight:bold">loss = {_svg.fmt(state["loss"], ".4f")}</span>'
-        )
-        self.chart.value = self._draw(state, _svg.LIVE)
-
-    def _chart(self, theme: _svg.Theme, *, static: bool = False) -> str:
-        return self._draw(self._state, theme)
-
     # plot box of the curve panel
     _X0, _Y0, _W, _H, _YMAX = 62, 40, 330, 220, 105.0
 

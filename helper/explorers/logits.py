@@ -127,15 +127,6 @@ class LogitsExplorer(Explorer):
         }
 
     # -- drawing
-    def _show(self, state: dict[str, Any]) -> None:
-        self.loss.value = (
-            f'<span style="font-size:20px;font-weight:bold">loss = {_svg.fmt(state["loss"], ".4f")}</span>'
-        )
-        self.chart.value = self._draw(state, _svg.LIVE)
-
-    def _chart(self, theme: _svg.Theme, *, static: bool = False) -> str:
-        return self._draw(self._state, theme)
-
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
         w, h = 660, 330
         y, t = st["target"], st["temperature"]

@@ -133,9 +133,6 @@ class StabilityExplorer(Explorer):
         )
         self.chart.value = self._draw(state, _svg.LIVE)
 
-    def _chart(self, theme: _svg.Theme, *, static: bool = False) -> str:
-        return self._draw(self._state, theme)
-
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
         n = len(st["z"])
         w = 680
