@@ -139,9 +139,12 @@ class _Lecture:
         conn = http.client.HTTPConnection(self.url.removeprefix("http://"), timeout=timeout)
         try:
             conn.request(method, path, headers={"Authorization": f"token {self.token}"})
-            body = conn.getresponse().read()
+            response = conn.getresponse()
+            body = response.read()
         finally:
             conn.close()
+        if not 200 <= response.status < 300:
+            raise OSError(f"{method} {path}: HTTP {response.status} {body[:300]!r}")
         return json.loads(body) if body else None
 
 
@@ -211,10 +214,15 @@ def _open_and_run_all(page, server: _Lecture, name: str) -> None:
     page.goto(server.notebook_url(name), timeout=60_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=60_000)
     # Run All sent before the page's kernel websocket is open is dropped: wait for it.
-    deadline = time.monotonic() + 90
-    while not any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle"
-                  for k in server.api("GET", "/api/kernels")):
-        assert time.monotonic() < deadline, "no connected idle kernel after 90 s"
+    deadline, last = time.monotonic() + 90, None
+    while True:
+        try:
+            last = server.api("GET", "/api/kernels")
+            if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in last):
+                break
+        except OSError as error:  # the server may answer 5xx while the kernel starts
+            last = error
+        assert time.monotonic() < deadline, f"no connected idle kernel after 90 s; last answer: {last}"
         time.sleep(0.5)
     page.wait_for_function(
         "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
