@@ -298,7 +298,7 @@ class NotebookPage:
         self.page.wait_for_selector(
             ".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=self.timeout_ms
         )
-        self._dismiss_dialogs()
+        self._fail_on_dialog()
         self.wait_kernel_ready()
         return self
 
@@ -325,7 +325,7 @@ class NotebookPage:
             ".jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'",
         )
 
-    def _dismiss_dialogs(self) -> None:
+    def _fail_on_dialog(self) -> None:
         dialog = self.page.locator(".jp-Dialog")
         if dialog.count():
             raise AssertionError(f"unexpected dialog in {self.name}: {dialog.first.inner_text()[:300]}")

@@ -112,3 +112,34 @@ def test_notebook_runs_clean(name: str, open_notebook: Callable[[str], NotebookP
     assert not failures, f"{name}: widgets not live: " + "; ".join(
         f"cell {i + 1}: {v}" for i, v in failures.items()
     )
+    for i, explorer in widget_cells.items():
+        if explorer:
+            _assert_key_updates_numbers(nb, i)
+
+
+_JS_NUMBERS = """
+(index) => {
+  const cell = document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')[index];
+  const el = cell && cell.querySelector('.l2l-explorer .l2l-loss, .l2l-explorer .l2l-results');
+  return el ? el.textContent.trim() : null;
+}
+"""
+
+
+def _assert_key_updates_numbers(nb: NotebookPage, index: int) -> None:
+    """A key on the explorer's first slider changes the numbers it shows (the kernel link is live)."""
+    cell = nb.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index)
+    handle = cell.locator(".l2l-explorer .widget-slider .noUi-handle").first
+    before = nb.page.evaluate(_JS_NUMBERS, index)
+    for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):  # back off if the slider sits at its max
+        handle.press(key)
+        try:
+            nb.page.wait_for_function(
+                f"([index, before]) => ({_JS_NUMBERS})(index) !== before", arg=[index, before],
+                timeout=8_000, polling=100,
+            )
+            return
+        except Exception:  # noqa: BLE001 - try the other direction, then report
+            continue
+    raise AssertionError(f"{nb.name}: cell {index + 1}: slider keys did not change {before!r}")
