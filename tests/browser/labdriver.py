@@ -270,14 +270,18 @@ _JS_PROBLEMS = r"""
   nb.querySelectorAll('mjx-container [style*="color: red"], mjx-container [style*="color:red"]').forEach(e =>
     out.push(`${where(e)}: MathJax red text (undefined macro?) in: ${cut(e.closest('.jp-Cell').textContent)}`));
   // Math MathJax could not even find (e.g. unbalanced braces) stays as raw TeX text.
-  nb.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .jp-RenderedLatex').forEach(r => {
+  // Markdown, HTML/LaTeX outputs and widget HTMLMath (the explorers' formulas) are checked.
+  const skip = 'mjx-container, code, pre, .jp-RenderedText';
+  const scan = (r, ignore) => {
     const walker = document.createTreeWalker(r, NodeFilter.SHOW_TEXT, {
-      acceptNode: n => n.parentElement.closest('mjx-container, code, pre, .jp-RenderedText, .jupyter-widgets')
-        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+      acceptNode: n => n.parentElement.closest(ignore) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
     for (let n = walker.nextNode(); n; n = walker.nextNode())
       if (/\$[^$]*\\[a-zA-Z]|\\\(|\\\[|\\begin\{/.test(n.textContent))
         out.push(`${where(r)}: untypeset TeX: ${cut(n.textContent)}`);
-  });
+  };
+  nb.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .jp-RenderedLatex')
+    .forEach(r => scan(r, skip + ', .jupyter-widgets'));
+  nb.querySelectorAll('.widget-htmlmath').forEach(r => scan(r, skip));
   return [...new Set(out)];
 }
 """

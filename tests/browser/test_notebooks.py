@@ -80,6 +80,7 @@ def test_checks_catch_errors(open_notebook: Callable[[str], NotebookPage], lab_r
             r"md: fine $\hat{y} = \sigma(z)$ here",
             "import sys\nprint('careful', file=sys.stderr)",
             "import ipywidgets as w\nw.IntSlider(3)",
+            r"w.HTMLMath(r'in a widget $\frac{1}{2$ here')",
             "1 / 0",
         ],
     )
@@ -90,6 +91,7 @@ def test_checks_catch_errors(open_notebook: Callable[[str], NotebookPage], lab_r
     assert "stderr: careful" in problems
     assert "ZeroDivisionError" in problems
     assert r"untypeset TeX: unbalanced $\frac{1}{2$" in problems
+    assert r"untypeset TeX: in a widget $\frac{1}{2$" in problems
     assert "undefined macro" in problems and "notamacro" in problems
     assert "hat" not in problems  # the valid formula is not reported
     # the live-widget check accepts a real widget and rejects a cell without one
