@@ -7,6 +7,7 @@ this file. A scratch notebook first proves that the checks see what they look fo
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +82,7 @@ def test_checks_catch_errors(open_notebook: Callable[[str], NotebookPage], lab_r
             "import sys\nprint('careful', file=sys.stderr)",
             "import ipywidgets as w\nw.IntSlider(3)",
             r"w.HTMLMath(r'in a widget $\frac{1}{2$ here')",
+            "print(sys.prefix)",
             "1 / 0",
         ],
     )
@@ -94,6 +96,9 @@ def test_checks_catch_errors(open_notebook: Callable[[str], NotebookPage], lab_r
     assert r"untypeset TeX: in a widget $\frac{1}{2$" in problems
     assert "undefined macro" in problems and "notamacro" in problems
     assert "hat" not in problems  # the valid formula is not reported
+    # the kernel runs in this interpreter's environment
+    stdout = nb.page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]')
+    assert stdout.first.inner_text().strip() == sys.prefix
     # the live-widget check accepts a real widget and rejects a cell without one
     assert nb.page.evaluate(_JS_WIDGET_CELL, [4, False]) == "ok"
     assert nb.page.evaluate(_JS_WIDGET_CELL, [4, True]) == "widget view has no .l2l-explorer"
