@@ -273,7 +273,7 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot))
+            page.screenshot(path=str(screenshot), animations="disabled")
     finally:
         context.close()
     return seen
