@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 LECTURE = Path(__file__).resolve().parent / "lecture"
@@ -80,7 +81,7 @@ def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = Fal
 def slide_urls(port: int, token: str, root_dir: Path) -> list[str]:
     """The jupyterlab-rise slideshow URL of every notebook in `root_dir`."""
     return [
-        f"http://{HOST}:{port}/rise/{path.name}?token={token}" for path in sorted(root_dir.glob("*.ipynb"))
+        f"http://{HOST}:{port}/rise/{quote(path.name)}?token={token}" for path in sorted(root_dir.glob("*.ipynb"))
     ]
 
 
