@@ -105,7 +105,7 @@ def _browser_or_skip() -> None:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(f"{reason} (apt-get install chromium)")
+    pytest.skip(f"browser test skipped: {reason}")
 
 
 def _free_port() -> int:
