@@ -272,6 +272,10 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         seen["math"] = page.evaluate(_JS_MATH_STATE)
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
         if screenshot is not None:
+            # Web fonts in and two frames drawn, so the picture is the same run after run.
+            page.evaluate(
+                "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+            )
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), animations="disabled")
     finally:
