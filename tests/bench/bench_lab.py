@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     ex_med, ex_p95 = stats[TARGETS[1][0]]
     base_med, _ = stats[TARGETS[2][0]]
     ratio = base_med / ex_med if ex_med > 0 else float("inf")
-    print(f"\nbaseline median / explorer median = {ratio:.1f}x")
+    floor_med, _ = stats[TARGETS[0][0]]
+    print(f"\nexplorer over the bare round trip: {ex_med - floor_med:+.1f} ms median")
+    print(f"baseline median / explorer median = {ratio:.1f}x")
     checks = [
         (f"explorer median {ex_med:.1f} ms <= {TARGET_MEDIAN_MS:.0f} ms", ex_med <= TARGET_MEDIAN_MS),
         (f"explorer p95 {ex_p95:.1f} ms <= {TARGET_P95_MS:.0f} ms", ex_p95 <= TARGET_P95_MS),
