@@ -509,7 +509,6 @@ def test_look_in_plain_python_prints_text():
 # --- MathJax 2 (nbconvert HTML and slides) draws the same, in a real browser ---------------------
 
 MATHJAX2 = ROOT / "tests" / "js" / "node_modules" / "mathjax"
-CHROMIUM = Path("/usr/bin/chromium")
 
 _MJ2_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <script type="text/x-mathjax-config">
@@ -526,26 +525,10 @@ MathJax.Hub.Queue(function () { window.mathjaxDone = true; });
 </head><body>BODY</body></html>"""
 
 
-def _browser_missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed"
-    if not CHROMIUM.exists():
-        return "Chromium is missing (apt-get install chromium)"
-    if not (MATHJAX2 / "MathJax.js").is_file():
-        return "tests/js/node_modules is missing (npm ci --prefix tests/js)"
-    return None
-
-
 @pytest.mark.browser
-def test_mathjax2_draws_the_sample_and_colours_only_marked_entries():
+def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
     r"""MathJax 2.7.7 with the v2 ``\color`` and with color.js: no parse error, colour on the marked entries only."""
-    reason = _browser_missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+    assert (MATHJAX2 / "MathJax.js").is_file(), "tests/js/node_modules is missing: npm ci --prefix tests/js"
     torch.manual_seed(7)
     x = torch.tensor([[0.5, -1.25, 3.0], [2.0, 0.125, -7.0]])
     # The scalar is followed by more math: a colour switch that leaked past its entry would colour "+ 1".
@@ -563,22 +546,17 @@ def test_mathjax2_draws_the_sample_and_colours_only_marked_entries():
         else:
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            for extra in ("", ', "color.js"'):
-                page = _MJ2_PAGE.replace("EXTRA", extra).replace("BODY", body)
-                tab = browser.new_page()
-                tab.route("**/*", serve)
-                tab.goto(f"{origin}/page.html")
-                tab.wait_for_function("window.mathjaxDone === true", timeout=60_000)
-                assert tab.evaluate("window.texErrors") == [r"Undefined control sequence \fracc"]
-                coloured = tab.evaluate(
-                    """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(213, 94, 0)"]`))
-                    .map(e => e.textContent)""",
-                    f"s{len(snippets) - 2}",
-                )
-                assert coloured == ["\u22121.25", "\u22127", "\u22121.5"], extra
-                tab.close()
-        finally:
-            browser.close()
+    for extra in ("", ', "color.js"'):
+        page = _MJ2_PAGE.replace("EXTRA", extra).replace("BODY", body)
+        tab = chromium.new_page()
+        tab.route("**/*", serve)
+        tab.goto(f"{origin}/page.html")
+        tab.wait_for_function("window.mathjaxDone === true", timeout=60_000)
+        assert tab.evaluate("window.texErrors") == [r"Undefined control sequence \fracc"]
+        coloured = tab.evaluate(
+            """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(213, 94, 0)"]`))
+            .map(e => e.textContent)""",
+            f"s{len(snippets) - 2}",
+        )
+        assert coloured == ["\u22121.25", "\u22127", "\u22121.5"], extra
+        tab.close()

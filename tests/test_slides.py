@@ -9,10 +9,8 @@ inline and display math, a markdown `look` output).
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -25,16 +23,7 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build_slides = _load("build_slides", TOOLS / "build_slides.py")
-labdriver = _load("labdriver", ROOT / "tests" / "browser" / "labdriver.py")
+import build_slides  # noqa: E402  (tests/tools is on pytest's pythonpath)
 
 SCRATCH = "00_scratch"
 # A 1x1 PNG: the explorer's static snapshot in the scratch notebook.
@@ -201,26 +190,10 @@ def test_scratch_deck_hides_plumbing_and_keeps_the_rest(decks):
 # --------------------------------------------------------------------------- in Chromium, offline
 
 
-def _chromium_or_skip() -> None:
-    reason = labdriver.browser_unavailable_reason()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
 @pytest.fixture(scope="module")
-def browser():
-    _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = labdriver.launch_chromium(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium):
+    """The session's Chromium (tests/conftest.py)."""
+    return chromium
 
 
 _JS_MATH_STATE = r"""

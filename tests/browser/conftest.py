@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: one JupyterLab server and one Chromium for the whole session.
+"""Fixtures for the browser tests: one JupyterLab server for the whole session
+(Chromium is the session fixture of tests/conftest.py).
 
 The server serves a temporary copy of ``notebooks/`` (JupyterLab autosaves, so the repo is
 never its root). Without Chromium or Playwright the tests are skipped, unless
@@ -7,33 +8,16 @@ never its root). Without Chromium or Playwright the tests are skipped, unless
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from labdriver import (
-    VIEWPORT,
-    LabServer,
-    NotebookPage,
-    browser_unavailable_reason,
-    copy_notebooks,
-    launch_chromium,
-)
+from labdriver import VIEWPORT, LabServer, NotebookPage, copy_notebooks, require_browser
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-
-
-def _need_browser() -> None:
-    reason = browser_unavailable_reason()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser tests are required (REQUIRE_BROWSER=1) but {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -46,22 +30,9 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def lab_server(lab_root: Path) -> Iterator[LabServer]:
-    _need_browser()
+    require_browser()
     with LabServer(lab_root) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def chromium(lab_server: LabServer) -> Iterator[Any]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

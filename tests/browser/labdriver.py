@@ -64,6 +64,18 @@ def browser_unavailable_reason() -> str | None:
     return None
 
 
+def require_browser() -> None:
+    """Skip the calling test if the browser cannot run here; under ``REQUIRE_BROWSER=1`` (CI) fail it."""
+    import pytest
+
+    reason = browser_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required (REQUIRE_BROWSER=1) but {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

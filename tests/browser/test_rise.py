@@ -17,7 +17,6 @@ notebook with an explorer, then drive it in Chromium:
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import json
 import os
 import re
@@ -36,16 +35,8 @@ ROOT = HERE.parents[1]
 LECTURE = ROOT / "tests" / "tools" / "lecture"
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-labdriver = sys.modules.get("labdriver") or _load("labdriver", HERE / "labdriver.py")
-present = _load("present", ROOT / "tests" / "tools" / "present.py")
+import labdriver  # noqa: E402  (tests/browser and tests/tools are on pytest's pythonpath)
+import present  # noqa: E402
 
 NOTEBOOK = "explorer.ipynb"
 CELLS = [
@@ -99,15 +90,6 @@ def test_every_lecture_settings_file_is_valid_json():
 # --------------------------------------------------------------------------- in Chromium
 
 
-def _browser_or_skip() -> None:
-    reason = labdriver.browser_unavailable_reason()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(f"browser test skipped: {reason}")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -151,7 +133,7 @@ class _Lecture:
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
     """`present.py --no-browser` serving a scratch notebook (never the repo's notebooks)."""
-    _browser_or_skip()
+    labdriver.require_browser()
     root = tmp_path_factory.mktemp("lecture-root")
     labdriver.write_notebook(root / NOTEBOOK, CELLS)
     port, token = _free_port(), secrets.token_hex(24)
