@@ -9,7 +9,6 @@ inline and display math, a markdown `look` output).
 from __future__ import annotations
 
 import base64
-import os
 import re
 from pathlib import Path
 
