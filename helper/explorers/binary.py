@@ -56,6 +56,7 @@ class BinaryExplorer(Explorer):
         self.sliders = [self.z]
         self.target = widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=yv, description="y")
         self.target.add_class("l2l-target")
+        self.target.add_class("widget-inline-hbox")  # label beside the buttons, aligned like the slider labels
         self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
         self.formula.add_class("l2l-formula")
         self.loss = widgets.HTML()

@@ -15,10 +15,16 @@ __all__ = ["StabilityExplorer"]
 
 _C = _svg.OKABE_ITO
 _DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
-_FORMULA = (
-    r"$\text{naive: } \log \sum_j e^{z_j}, \qquad "
-    r"\text{max trick: } m + \log \sum_j e^{z_j - m},\ m = \max_j z_j, \qquad "
-    r"\texttt{torch.logsumexp}(z), \qquad z = a \cdot z^{(0)} + b$"
+# Four pieces, each an inline block: MathJax 3 does not break a formula across lines, so a
+# single long one ran past the right edge of a narrow notebook; the pieces wrap instead.
+_FORMULA = " ".join(
+    f'<span style="display:inline-block;margin-right:1.5em">{piece}</span>'
+    for piece in (
+        r"$\text{naive: } \log \sum_j e^{z_j},$",
+        r"$\text{max trick: } m + \log \sum_j e^{z_j - m},\ m = \max_j z_j,$",
+        r"$\texttt{torch.logsumexp}(z),$",
+        r"$z = a \cdot z^{(0)} + b$",
+    )
 )
 
 
@@ -85,6 +91,7 @@ class StabilityExplorer(Explorer):
         self.sliders = [self.shift, self.scale]
         self.dtype = widgets.ToggleButtons(options=list(_DTYPES), value=name, description="dtype")
         self.dtype.add_class("l2l-dtype")
+        self.dtype.add_class("widget-inline-hbox")  # label beside the buttons, aligned like the slider labels
         self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
         self.formula.add_class("l2l-formula")
         self.results = widgets.HTML()
