@@ -10,57 +10,16 @@ must be rejected with the hint, never showing the expected answer.
 
 from __future__ import annotations
 
-import inspect
 import json
-import re
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 
+from exercise_cells import ANSWER_LINE, answer, cell_data, exercise_cells, notebook
 from helper.exercises import EXERCISES, check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = {
-    "01": ROOT / "notebooks" / "01_logits_and_softmax.ipynb",
-    "02": ROOT / "notebooks" / "02_logsumexp_and_stability.ipynb",
-    "03": ROOT / "notebooks" / "03_picking_the_target.ipynb",
-}
-ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
-CHECK_KEY = re.compile(r"""check\(\s*["']([^"']+)["']""")
-
-
-def _exercise_cells(prefix: str) -> list[tuple[str, str]]:
-    """(key, source) of every code cell of notebook ``prefix`` that calls check, in order."""
-    nb = json.loads(NOTEBOOKS[prefix].read_text(encoding="utf-8"))
-    cells = []
-    for cell in nb["cells"]:
-        src = "".join(cell["source"])
-        if cell["cell_type"] == "code" and (m := CHECK_KEY.search(src)):
-            cells.append((m[1], src))
-    return cells
-
-
-def _cell_data(key: str) -> dict:
-    """Variables a learner has when answering ``key``: the data lines of its exercise cell and those before it."""
-    namespace: dict = {"torch": torch, "F": F}
-    for other, src in _exercise_cells(key[:2]):
-        m = ANSWER_LINE.search(src)
-        assert m, f"the exercise cell of {other!r} has no 'answer = ...' line"
-        exec(src[: m.start()], namespace)  # literal tensors and seeded draws only
-        if other == key:
-            return namespace
-    raise AssertionError(f"notebook {key[:2]} has no exercise cell checking {key!r}")
-
-
-def _answer(key: str, solution) -> object:
-    """Call ``solution`` with the cell variables named by its parameters."""
-    data = _cell_data(key)
-    names = list(inspect.signature(solution).parameters)
-    missing = [n for n in names if n not in data]
-    assert not missing, f"the exercise cells up to {key!r} do not define {missing}"
-    return solution(**{n: data[n] for n in names})
+PREFIXES = ("01", "02", "03")
 
 
 # ---------------------------------------------------------------- notebook 01
@@ -172,22 +131,22 @@ CASES = {
 
 
 def test_every_exercise_of_notebooks_01_to_03_has_a_worked_solution():
-    registered = sorted(k for k in EXERCISES if k[:2] in NOTEBOOKS)
-    in_notebooks = sorted(key for prefix in NOTEBOOKS for key, _ in _exercise_cells(prefix))
+    registered = sorted(k for k in EXERCISES if k[:2] in PREFIXES)
+    in_notebooks = sorted(key for prefix in PREFIXES for key, _ in exercise_cells(prefix))
     assert registered == in_notebooks == sorted(CASES)
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_worked_solution_is_accepted(key, capsys):
     solution, _ = CASES[key]
-    assert check(key, _answer(key, solution)) is True
+    assert check(key, answer(key, solution)) is True
     assert capsys.readouterr().out.startswith(f"[{key}] Correct")
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
-def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key, capsys):
+def test_plausible_mistake_is_rejected_with_the_hint_and_without_theanswer(key, capsys):
     _, mistake = CASES[key]
-    assert check(key, _answer(key, mistake)) is False
+    assert check(key, answer(key, mistake)) is False
     out = capsys.readouterr().out
     assert out.startswith(f"[{key}] Not quite.")
     assert EXERCISES[key].hint in out
@@ -199,16 +158,16 @@ def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key,
 
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_the_committed_exercise_cell_is_unanswered(key):
-    (src,) = [s for k, s in _exercise_cells(key[:2]) if k == key]
+    (src,) = [s for k, s in exercise_cells(key[:2]) if k == key]
     assert ANSWER_LINE.search(src), f"{key}: the committed cell should hold 'answer = ...'"
-    nb = json.loads(NOTEBOOKS[key[:2]].read_text(encoding="utf-8"))
+    nb = json.loads(notebook(key[:2]).read_text(encoding="utf-8"))
     (cell,) = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]) == src]
     shown = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
     assert shown == f"[{key}] Not answered yet: replace ... with your answer and run this cell again.\n"
 
 
 def test_the_worked_batch_is_the_seeds():
-    data = _cell_data("03.gather_flat")
+    data = cell_data("03.gather_flat")
     assert data["targets"].tolist() == [1, 4]
     loss = F.cross_entropy(data["logits"], data["targets"], reduction="none")
     assert torch.allclose(loss, torch.tensor([2.3257, 2.0541]), atol=1e-4)

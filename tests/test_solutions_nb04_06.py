@@ -9,55 +9,16 @@ the notebook warns about) must be rejected with the hint, never showing the answ
 
 from __future__ import annotations
 
-import inspect
-import json
-import re
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from exercise_cells import answer, cell_data, exercise_cell
 from helper.exercises import EXERCISES, check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = {
-    "04": ROOT / "notebooks" / "04_cross_entropy.ipynb",
-    "05": ROOT / "notebooks" / "05_binary_cross_entropy.ipynb",
-    "06": ROOT / "notebooks" / "06_multiclass_losses.ipynb",
-}
-ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
-
-
-def _exercise_cell(key: str) -> str:
-    """The source of the code cell of notebook ``key[:2]`` that checks ``key``."""
-    nb = json.loads(NOTEBOOKS[key[:2]].read_text(encoding="utf-8"))
-    found = [
-        "".join(c["source"]) for c in nb["cells"]
-        if c["cell_type"] == "code" and re.search(rf"""check\(\s*["']{re.escape(key)}["']""", "".join(c["source"]))
-    ]
-    assert len(found) == 1, f"expected one exercise cell checking {key!r}, found {len(found)}"
-    return found[0]
-
-
-def _cell_data(key: str) -> dict:
-    """Run the exercise cell up to its ``answer = ...`` line; return the variables it defines."""
-    src = _exercise_cell(key)
-    assert ANSWER_LINE.search(src), f"the exercise cell of {key!r} has no 'answer = ...' line"
-    data_part = src[: ANSWER_LINE.search(src).start()]
-    namespace: dict = {"torch": torch, "F": F, "nn": nn}
-    exec(data_part, namespace)  # the cell's literal tensors only
-    return namespace
-
-
-def _answer(key: str, solution) -> object:
-    """Call ``solution`` with the cell variables named by its parameters."""
-    data = _cell_data(key)
-    names = list(inspect.signature(solution).parameters)
-    missing = [n for n in names if n not in data]
-    assert not missing, f"the exercise cell of {key!r} does not define {missing}"
-    return solution(**{n: data[n] for n in names})
+PREFIXES = ("04", "05", "06")
 
 
 # ---------------------------------------------------------------- notebook 04
@@ -184,22 +145,22 @@ SOLUTIONS = {
 
 
 def test_every_exercise_of_04_06_has_a_worked_solution():
-    registered = sorted(k for k in EXERCISES if k[:2] in NOTEBOOKS)
+    registered = sorted(k for k in EXERCISES if k[:2] in PREFIXES)
     assert registered == sorted(SOLUTIONS)
 
 
 @pytest.mark.parametrize("key", sorted(SOLUTIONS))
 def test_worked_solution_is_accepted(key, capsys):
     solution, _ = SOLUTIONS[key]
-    assert check(key, _answer(key, solution)) is True
+    assert check(key, answer(key, solution)) is True
     assert capsys.readouterr().out.strip() == f"[{key}] Correct. Well done."
 
 
 @pytest.mark.parametrize(
     "key, bug", [(k, b) for k, (_, bugs) in sorted(SOLUTIONS.items()) for b in bugs], ids=lambda v: getattr(v, "__name__", v)
 )
-def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key, bug, capsys):
-    wrong = _answer(key, bug)
+def test_plausible_mistake_is_rejected_with_the_hint_and_without_theanswer(key, bug, capsys):
+    wrong = answer(key, bug)
     assert check(key, wrong) is False
     out = capsys.readouterr().out
     assert out.startswith(f"[{key}] Not quite. Hint: ")
@@ -212,7 +173,7 @@ def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key,
 
 @pytest.mark.parametrize("key", sorted(SOLUTIONS))
 def test_the_committed_exercise_cell_is_unanswered(key, capsys):
-    src = _exercise_cell(key)
+    src = exercise_cell(key)
     namespace = {"torch": torch, "F": F, "nn": nn, "check": check}
     exec(src, namespace)
     assert capsys.readouterr().out.strip() == (
@@ -222,7 +183,7 @@ def test_the_committed_exercise_cell_is_unanswered(key, capsys):
 
 def test_the_naive_formula_really_breaks_where_the_exercise_says():
     """05.stable_bce is only an exercise if the textbook formula fails on its data."""
-    data = _cell_data("05.stable_bce")
+    data = cell_data("05.stable_bce")
     naive = bug_stable_bce(data["z"], data["y"])
     assert torch.isinf(naive).any()
     assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == 100.0
