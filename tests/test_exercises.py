@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 import torch
 
+from exercise_cells import CHECK_KEY
 from helper.exercises import EXERCISES, check
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHECK_CALL = re.compile(r"""check\(\s*["']([^"']+)["']""")
 
 
 def _wrong(value):
@@ -27,9 +26,10 @@ def _wrong(value):
 
 
 def _checks_in(path: Path) -> list[str]:
+    """Every exercise key a notebook's code calls ``check`` with (several per cell counted)."""
     nb = json.loads(path.read_text())
     src = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    return CHECK_CALL.findall(src)
+    return CHECK_KEY.findall(src)
 
 
 def test_there_are_exercises():
