@@ -243,6 +243,10 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=60_000)
         seen["math"] = page.evaluate(_JS_MATH_STATE)
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
+        # Slides taller than the 800 px deck scroll on a projector: list them as (number, height).
+        seen["too_tall"] = page.evaluate(
+            "() => Reveal.getSlides().map((s, i) => [i + 1, s.scrollHeight]).filter(([, h]) => h > 800)"
+        )
         if screenshot is not None:
             # Web fonts in and two frames drawn, so the picture is the same run after run.
             page.evaluate(
@@ -265,6 +269,8 @@ def test_deck_runs_in_chromium_without_network(decks, browser, name):
     assert seen["failed"] == [], f"{name}: files missing from the deck folder: {seen['failed']}"
     assert seen["errors"] == [], f"{name}: JavaScript errors: {seen['errors']}"
     assert seen["slides"] >= 1
+    if name != SCRATCH:
+        assert seen["too_tall"] == [], f"{name}: slides taller than 800 px (number, height): {seen['too_tall']}"
     assert math["errors"] == [], f"{name}: MathJax errors: {math['errors']}"
     assert math["pending"] == 0
     assert math["leftover"] == [], f"{name}: TeX left untypeset: {math['leftover'][:5]}"
