@@ -24,6 +24,9 @@ help:
 	@echo "make present    JupyterLab with large lecture fonts"
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "Python 3.11 or newer is needed: the lock (ipython 9, numpy 2.4) is resolved for 3.11."; \
+	  echo "Run e.g. 'make test PYTHON=python3.11'."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
