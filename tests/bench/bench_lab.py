@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
 from labdriver import (  # noqa: E402
     VIEWPORT,

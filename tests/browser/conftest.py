@@ -16,8 +16,7 @@ import pytest
 
 from labdriver import VIEWPORT, LabServer, NotebookPage, copy_notebooks, require_browser
 
-REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO / "notebooks"
+from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 
 from labdriver import NotebookPage, write_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS, notebooks
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _EXPLORER_CALL = re.compile(r"\b\w*Explorer\(")
 
@@ -105,7 +105,7 @@ def test_checks_catch_errors(open_notebook: Callable[[str], NotebookPage], lab_r
     assert nb.page.evaluate(_JS_WIDGET_CELL, [3, False]).startswith("no live widget view")
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+@pytest.mark.parametrize("name", [p.name for p in notebooks()])
 def test_notebook_runs_clean(name: str, open_notebook: Callable[[str], NotebookPage]) -> None:
     nb = open_notebook(name)
     nb.run_all()

@@ -1,11 +1,11 @@
 """Live presenting (`make present`): lecture sizes, working sliders, and what jupyterlab-rise does.
 
-The lecture test starts tests/tools/present.py itself (the command behind
-`make present`) on a free port, serving a throw-away folder that holds one small
+The lecture test starts ``python -m helper.course.present`` itself (the command behind
+`make present`, through labdriver's LabServer) on a free port, serving a throw-away folder that holds one small
 notebook with an explorer, then drive it in Chromium:
 
 - in JupyterLab the lecture settings and CSS are in force (sizes read back from
-  the page equal the ones in tests/tools/lecture/), an explorer slider still
+  the page equal the ones in helper/course/assets/lecture/), an explorer slider still
   moves the loss, and presentation mode (Alt+P) makes everything larger again;
 - in jupyterlab-rise 0.43.1's slideshow (on the session server of conftest.py,
   where the RISE server extension is enabled too) the notebook runs, but the ipywidgets 8
@@ -16,27 +16,19 @@ notebook with an explorer, then drive it in Chromium:
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
-import secrets
-import signal
-import socket
-import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-LECTURE = ROOT / "tests" / "tools" / "lecture"
+import labdriver
+from helper.course import present
 
-
-import labdriver  # noqa: E402  (tests/browser and tests/tools are on pytest's pythonpath)
-import present  # noqa: E402
+LECTURE = present.LECTURE
 
 NOTEBOOK = "explorer.ipynb"
 CELLS = [
@@ -90,84 +82,30 @@ def test_every_lecture_settings_file_is_valid_json():
 # --------------------------------------------------------------------------- in Chromium
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class LectureServer(labdriver.LabServer):
+    """`make present`'s command (``python -m helper.course.present --no-browser``) run by the Lab driver."""
 
+    def environment(self, home: Path) -> dict[str, str]:
+        env = super().environment(home)
+        env["JUPYTER_TOKEN"] = self.token  # present.py puts it on the command line
+        return env
 
-def _status(port: int, token: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/api/status", headers={"Authorization": f"token {token}"})
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-class _Lecture:
-    """A running `present.py` server: base URL, token and the folder it serves."""
-
-    def __init__(self, port: int, token: str, root: Path) -> None:
-        self.url = f"http://127.0.0.1:{port}"
-        self.token = token
-        self.root = root
-
-    def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
-
-    def api(self, method: str, path: str, timeout: float = 10) -> object:
-        """Call the REST API with the token (what labdriver.NotebookPage needs of a server)."""
-        conn = http.client.HTTPConnection(self.url.removeprefix("http://"), timeout=timeout)
-        try:
-            conn.request(method, path, headers={"Authorization": f"token {self.token}"})
-            response = conn.getresponse()
-            body = response.read()
-        finally:
-            conn.close()
-        if not 200 <= response.status < 300:
-            raise OSError(f"{method} {path}: HTTP {response.status} {body[:300]!r}")
-        return json.loads(body) if body else None
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "helper.course.present", f"--port={self.port}", "--no-browser",
+               f"--root-dir={self.root}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        return cmd
 
 
 @pytest.fixture(scope="module")
-def lecture(tmp_path_factory):
-    """`present.py --no-browser` serving a scratch notebook (never the repo's notebooks)."""
+def lecture(tmp_path_factory) -> Iterator[LectureServer]:
+    """`make present` serving a scratch notebook (never the repo's notebooks)."""
     labdriver.require_browser()
     root = tmp_path_factory.mktemp("lecture-root")
     labdriver.write_notebook(root / NOTEBOOK, CELLS)
-    port, token = _free_port(), secrets.token_hex(24)
-    log = open(root.parent / "present.log", "wb")
-    cmd = [sys.executable, str(ROOT / "tests" / "tools" / "present.py"), f"--port={port}", "--no-browser",
-           f"--root-dir={root}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    env = dict(os.environ, JUPYTER_TOKEN=token, MPLCONFIGDIR=str(root.parent / "mpl"))
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"present.py exited with {proc.returncode}: see {log.name}")
-            try:
-                if _status(port, token) == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"present.py not serving after 120 s: see {log.name}")
-            time.sleep(0.5)
-        yield _Lecture(port, token, root)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
+    with LectureServer(root, startup_timeout=120) as server:
+        yield server
 
 
 _JS_SIZES = """
@@ -191,28 +129,10 @@ _JS_SIZES = """
 """
 
 
-def _open_and_run_all(page, server: _Lecture, name: str) -> None:
+def _open_and_run_all(page, server: labdriver.LabServer, name: str) -> None:
     """Open a notebook in JupyterLab, Run All Cells, wait for the explorer and typeset math."""
-    page.goto(server.notebook_url(name), timeout=60_000)
-    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=60_000)
-    # Run All sent before the page's kernel websocket is open is dropped: wait for it.
-    deadline, last = time.monotonic() + 90, None
-    while True:
-        try:
-            last = server.api("GET", "/api/kernels")
-            if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in last):
-                break
-        except OSError as error:  # the server may answer 5xx while the kernel starts
-            last = error
-        assert time.monotonic() < deadline, f"no connected idle kernel after 90 s; last answer: {last}"
-        time.sleep(0.5)
-    page.wait_for_function(
-        "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
-        "?.getAttribute('data-status') === 'idle'",
-        timeout=60_000,
-    )
-    page.locator("#jp-MainMenu").get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator(".lm-Menu").get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    notebook = labdriver.NotebookPage(page, server, name).open()
+    notebook.run_all()
     page.wait_for_selector(".l2l-explorer .l2l-logit .noUi-handle", timeout=180_000)
     page.wait_for_selector(".l2l-explorer .l2l-loss", timeout=30_000)
     page.wait_for_selector(".jp-MarkdownCell mjx-container", timeout=30_000)

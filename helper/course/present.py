@@ -1,7 +1,7 @@
-"""Start JupyterLab for a lecture: large fonts, presentation mode, live explorers (`make present`).
+"""Start JupyterLab for a lecture: large fonts, presentation mode, live explorers (`make present`, ``python -m helper.course.present``).
 
 JupyterLab runs on 127.0.0.1 with a token (a fresh random one, printed with the
-URL), serving notebooks/.  The lecture look comes from tests/tools/lecture/:
+URL), serving notebooks/.  The lecture look comes from helper/course/assets/lecture/:
 
 - ``settings/``: JupyterLab user settings (larger theme font sizes, no news
   pop-ups, Alt+P for View > Presentation Mode);
@@ -36,8 +36,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parents[2]
-LECTURE = Path(__file__).resolve().parent / "lecture"
+from helper.course import ASSETS
+from helper.course.notebooks import NOTEBOOK_DIR, notebooks
+
+LECTURE = ASSETS / "lecture"
 HOST = "127.0.0.1"
 
 
@@ -81,7 +83,7 @@ def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = Fal
 def slide_urls(port: int, token: str, root_dir: Path) -> list[str]:
     """The jupyterlab-rise slideshow URL of every notebook in `root_dir`."""
     return [
-        f"http://{HOST}:{port}/rise/{quote(path.name)}?token={token}" for path in sorted(root_dir.glob("*.ipynb"))
+        f"http://{HOST}:{port}/rise/{quote(path.name)}?token={token}" for path in notebooks(root_dir)
     ]
 
 
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8888)
     parser.add_argument("--allow-root", action="store_true", help="needed when running as root")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
-    parser.add_argument("--root-dir", type=Path, default=ROOT / "notebooks", help="default: notebooks/")
+    parser.add_argument("--root-dir", type=Path, default=NOTEBOOK_DIR, help="default: notebooks/")
     parser.add_argument("--rise", action="store_true", help="also print the jupyterlab-rise slideshow URLs")
     args = parser.parse_args(argv)
     root_dir = args.root_dir.resolve()

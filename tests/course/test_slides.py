@@ -16,13 +16,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-ROOT = Path(__file__).resolve().parents[1]
-TOOLS = ROOT / "tests" / "tools"
+from helper.course import slides as build_slides
+from helper.course.notebooks import ROOT, notebooks
+
 SCREENSHOTS = ROOT / "build" / "screenshots"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-import build_slides  # noqa: E402  (tests/tools is on pytest's pythonpath)
+NOTEBOOKS = notebooks()
 
 SCRATCH = "00_scratch"
 # A 1x1 PNG: the explorer's static snapshot in the scratch notebook.

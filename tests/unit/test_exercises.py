@@ -9,10 +9,10 @@ import pytest
 import torch
 
 from exercise_cells import CHECK_KEY
+from helper.course.notebooks import notebooks
 from helper.exercises import EXERCISES, check
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = notebooks()
 
 
 def _wrong(value):

@@ -65,8 +65,8 @@ def test_tex_errors_rejects_non_strings(bad):
 
 
 def test_missing_node_modules_says_how_to_install(monkeypatch, tmp_path):
-    monkeypatch.setattr(mathjax_check, "_MATHJAX", tmp_path / "nope" / "package.json")
-    with pytest.raises(RuntimeError, match=r"npm ci --prefix tests/js"):
+    monkeypatch.setenv("L2L_NODE_MODULES", str(tmp_path / "nope"))
+    with pytest.raises(RuntimeError, match=r"npm ci --prefix .*helper/course/assets"):
         tex_errors([r"x"])
 
 

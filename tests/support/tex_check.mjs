@@ -14,12 +14,21 @@
 // Macros defined with \newcommand persist from one item to the next, as they
 // do between the cells of one notebook page in JupyterLab.
 //
-// Usage: echo '["\\frac{1}{2}", "\\fracc{1}{2}"]' | node tests/js/tex_check.mjs
+// Usage: echo '["\\frac{1}{2}", "\\fracc{1}{2}"]' | node tests/support/tex_check.mjs NODE_MODULES
+// where NODE_MODULES is the folder holding mathjax-full (helper.course.node_modules()).
 
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-const require = createRequire(import.meta.url);
+const modules = process.argv[2];
+if (!modules) {
+  process.stderr.write('usage: node tex_check.mjs NODE_MODULES (the folder holding mathjax-full)\n');
+  process.exit(2);
+}
+// Load mathjax-full's CommonJS files from that folder (their own imports resolve from there).
+const load = createRequire(import.meta.url);
+const require = (name) => load(join(resolve(modules), name));
 const { mathjax } = require('mathjax-full/js/mathjax.js');
 const { TeX } = require('mathjax-full/js/input/tex.js');
 const { liteAdaptor } = require('mathjax-full/js/adaptors/liteAdaptor.js');

@@ -11,7 +11,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # conda-forge names that differ from PyPI names.
 CONDA_NAME = {"torch": "pytorch", "matplotlib": "matplotlib-base"}

@@ -19,10 +19,11 @@ import pytest
 import torch
 
 import helper._look_format as look_format
+from helper.course import install_hint, node_modules
 from helper.look import LookSettings, look, to_latex, to_markdown
 from mathjax_check import markdown_errors, tex_errors
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VERMILLION = "#D55E00"
 
 
@@ -508,7 +509,7 @@ def test_look_in_plain_python_prints_text():
 
 # --- MathJax 2 (nbconvert HTML and slides) draws the same, in a real browser ---------------------
 
-MATHJAX2 = ROOT / "tests" / "js" / "node_modules" / "mathjax"
+MATHJAX2 = node_modules() / "mathjax"
 
 _MJ2_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <script type="text/x-mathjax-config">
@@ -528,7 +529,7 @@ MathJax.Hub.Queue(function () { window.mathjaxDone = true; });
 @pytest.mark.browser
 def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
     r"""MathJax 2.7.7 with the v2 ``\color`` and with color.js: no parse error, colour on the marked entries only."""
-    assert (MATHJAX2 / "MathJax.js").is_file(), "tests/js/node_modules is missing: npm ci --prefix tests/js"
+    assert (MATHJAX2 / "MathJax.js").is_file(), f"{MATHJAX2} is missing: run {install_hint()}"
     torch.manual_seed(7)
     x = torch.tensor([[0.5, -1.25, 3.0], [2.0, 0.125, -7.0]])
     # The scalar is followed by more math: a colour switch that leaked past its entry would colour "+ 1".

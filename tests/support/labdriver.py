@@ -87,6 +87,8 @@ class LabServer:
     """A ``jupyter lab`` process serving ``root`` on 127.0.0.1 with a random token.
 
     Use as a context manager; the process group is terminated (then killed) on exit.
+    A subclass may start another command serving the same way (e.g. ``make present``'s)
+    by overriding :meth:`command` and :meth:`environment`.
     """
 
     root: Path
@@ -110,9 +112,8 @@ class LabServer:
         """URL opening notebook ``name`` (relative to root) in a fresh workspace."""
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
-    def start(self) -> LabServer:
-        self._home = tempfile.TemporaryDirectory(prefix="l2l-lab-")
-        home = Path(self._home.name)
+    def environment(self, home: Path) -> dict[str, str]:
+        """The server's environment: private config, settings, runtime and data folders under `home`."""
         settings = home / "settings"
         for rel, values in _SETTINGS.items():
             path = settings / rel
@@ -130,6 +131,10 @@ class LabServer:
             PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""),
         )
         env.pop("JUPYTER_TOKEN", None)
+        return env
+
+    def command(self) -> list[str]:
+        """The command line that starts the server (loopback, this port and token, no browser)."""
         cmd = [
             sys.executable, "-m", "jupyterlab",
             "--no-browser",
@@ -143,9 +148,14 @@ class LabServer:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
+        return cmd
+
+    def start(self) -> LabServer:
+        self._home = tempfile.TemporaryDirectory(prefix="l2l-lab-")
+        env = self.environment(Path(self._home.name))
         self._log = open(self.log_path, "wb")
         self._proc = subprocess.Popen(
-            cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            self.command(), cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:

@@ -1,6 +1,7 @@
 """Re-execute notebooks in place with nbclient, saving widget state (`make outputs`).
 
-Stored outputs are the truth that strict nbval compares against, so they are only
+Run as ``python -m helper.course.outputs [NOTEBOOK ...]`` (default: every course
+notebook, see `helper.course.notebooks`). Stored outputs are the truth that strict nbval compares against, so they are only
 ever produced by this script, never edited by hand. Each notebook runs in its own
 directory with a fresh kernel; timing metadata is not recorded, so a re-run only
 changes what really changed.
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from helper.course.notebooks import notebooks
 
 KERNEL = "python3"
 
@@ -40,9 +43,9 @@ def execute(path: Path, timeout: int = 300) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     args = parser.parse_args(argv)
-    for path in args.notebooks:
+    for path in args.notebooks or notebooks():
         seconds = execute(path)
         print(f"{path}: executed in {seconds:.1f} s")
     return 0

@@ -1,0 +1,315 @@
+"""Worked solutions of every notebook's exercises, written the way a learner would.
+
+The data of every exercise comes from the notebook itself: the exercise cells of a
+notebook are run in order, each with its ``answer = ...`` line and everything after
+it removed, so the data a learner sees and the data the oracle in
+``helper/exercises/nbNN.py`` uses cannot drift apart. For each exercise one solution
+must be accepted and each plausible mistake (the common bug the notebook warns about)
+must be rejected with the hint, never showing the expected answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from exercise_cells import ANSWER_LINE, answer, cell_data, exercise_cell, exercise_cells, notebook
+from helper.course.notebooks import notebooks
+from helper.exercises import EXERCISES, check
+
+
+# ---------------------------------------------------------------- notebook 01
+
+def sol_softmax_by_hand(z):
+    e = z.exp()
+    return e / e.sum()
+
+
+def bug_softmax_by_hand(z):
+    return z / z.sum()  # normalised without exponentiating
+
+
+def sol_equal_logits():
+    return 1 / 4
+
+
+def bug_equal_logits():
+    return 7.5 / 4  # thinking the logit value itself is shared out
+
+
+def sol_temperature(z, T):
+    e = (z / T).exp()
+    return e / e.sum()
+
+
+def bug_temperature(z, T):
+    return torch.softmax(z * T, dim=0)  # multiplied by T instead of dividing
+
+
+def sol_shift_changes_nothing(z):
+    return torch.allclose(torch.softmax(z + 5.0, dim=0), torch.softmax(z, dim=0))
+
+
+def bug_shift_changes_nothing(z):
+    return bool(torch.equal(z + 5.0, z))  # compared the logits, not the probabilities
+
+
+# ---------------------------------------------------------------- notebook 02
+
+def sol_overflow_float32():
+    z = 0
+    while not torch.isinf(torch.exp(torch.tensor(float(z)))):
+        z += 1
+    return z
+
+
+def bug_overflow_float32():
+    return 88  # the last finite one, not the first infinite one
+
+
+def sol_max_trick(z):
+    m = z.max()
+    return m + (z - m).exp().sum().log()
+
+
+def bug_max_trick(z):
+    m = z.max()
+    return (z - m).exp().sum().log()  # forgot to add the maximum back
+
+
+def sol_log_softmax(logits):
+    return logits - logits.logsumexp(dim=1, keepdim=True)
+
+
+def bug_log_softmax(logits):
+    return logits - logits.logsumexp(dim=0, keepdim=True)  # LSE down the batch instead of the classes
+
+
+# ---------------------------------------------------------------- notebook 03
+
+def sol_gather_flat(logprobs, targets):
+    return logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)
+
+
+def bug_gather_flat(logprobs, targets):
+    return logprobs.gather(1, targets.unsqueeze(1))  # the (N, 1) shape the notebook warns about
+
+
+def sol_mean_loss(logprobs, targets):
+    return -logprobs[torch.arange(len(targets)), targets].mean()
+
+
+def bug_mean_loss(logprobs, targets):
+    return -logprobs[:, targets].mean()  # (N, N): every target's column from every row
+
+
+def sol_onehot_bytes(N, C):
+    onehot = torch.zeros(1, C, dtype=torch.float32)
+    return N * onehot.numel() * onehot.element_size()
+
+
+def bug_onehot_bytes(N, C):
+    return N * C * F.one_hot(torch.tensor([0])).element_size()  # the int64 size of F.one_hot
+
+
+# ---------------------------------------------------------------- notebook 04
+
+def sol_weighted_mean(logits, targets, weight):
+    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
+    w = weight[targets]
+    return ((w * per).sum() / w.sum()).item()
+
+
+def bug_weighted_mean(logits, targets, weight):
+    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
+    return (weight[targets] * per).mean().item()  # divided by N, not by the target weights
+
+
+def sol_label_smoothing(logits, targets, eps):
+    C = logits.shape[1]
+    q = (1 - eps) * F.one_hot(targets, C) + eps / C
+    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+
+
+def bug_label_smoothing(logits, targets, eps):
+    C = logits.shape[1]
+    onehot = F.one_hot(targets, C)
+    q = (1 - eps) * onehot + eps / (C - 1) * (1 - onehot)  # eps shared among the wrong classes only
+    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+
+
+def sol_grad_mean(logits, targets):
+    p = torch.softmax(logits, dim=1)
+    return (p - F.one_hot(targets, logits.shape[1])) / len(targets)
+
+
+def bug_grad_mean(logits, targets):
+    return torch.softmax(logits, dim=1) - F.one_hot(targets, logits.shape[1])  # forgot the 1/N of 'mean'
+
+
+# ---------------------------------------------------------------- notebook 05
+
+def sol_pos_weight(z, y, pos_weight):
+    p = 1 / (1 + torch.exp(-z))
+    return -(pos_weight * y * torch.log(p) + (1 - y) * torch.log(1 - p))
+
+
+def bug_pos_weight(z, y, pos_weight):
+    p = torch.sigmoid(z)
+    return -pos_weight * (y * torch.log(p) + (1 - y) * torch.log(1 - p))  # weighted both terms
+
+
+def sol_stable_bce(z, y):
+    return torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))
+
+
+def bug_stable_bce(z, y):
+    p = torch.sigmoid(z)  # rounds to 1 at z = 60: log(0) = -inf
+    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+
+
+def bug_stable_bce_clamped(z, y):
+    return nn.BCELoss(reduction="none")(torch.sigmoid(z), y)  # finite, but clamped at 100
+
+
+def sol_multilabel_mean(Z, Y):
+    return (F.softplus(Z) - Y * Z).mean().item()
+
+
+def bug_multilabel_mean(Z, Y):
+    return (F.softplus(Z) - Y * Z).sum(dim=1).mean().item()  # averaged over photos, not entries
+
+
+# ---------------------------------------------------------------- notebook 06
+
+def sol_nll_input(logits, targets):
+    return logits - torch.logsumexp(logits, dim=1, keepdim=True)
+
+
+def bug_nll_input(logits, targets):
+    return torch.softmax(logits, dim=1)  # probabilities, not log-probabilities
+
+
+def sol_double_softmax_floor():
+    import math
+
+    return math.log(1 + 2 / math.e)  # -log(e / (e + 2)): softmax of [1, 0, 0], target 0
+
+
+def bug_double_softmax_floor():
+    return 0.0  # what a perfect model would get without the bug
+
+
+def sol_mse_vs_ce_grad(z, target):
+    grads = []
+    for kind in ("ce", "mse"):
+        leaf = z.clone().requires_grad_(True)
+        if kind == "ce":
+            loss = F.cross_entropy(leaf, target)
+        else:
+            loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction="sum")
+        loss.backward()
+        grads.append(leaf.grad[0, 0].item())
+    return grads
+
+
+def bug_mse_vs_ce_grad(z, target):
+    leaf = z.clone().requires_grad_(True)
+    F.cross_entropy(leaf, target).backward()
+    ce_grad = leaf.grad[0, 0].item()
+    loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction="sum")
+    loss.backward()  # gradients accumulate: the MSE one is added to the CE one
+    return [ce_grad, leaf.grad[0, 0].item()]
+
+
+CASES = {
+    "01.softmax_by_hand": (sol_softmax_by_hand, [bug_softmax_by_hand]),
+    "01.equal_logits": (sol_equal_logits, [bug_equal_logits]),
+    "01.temperature": (sol_temperature, [bug_temperature]),
+    "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing]),
+    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32]),
+    "02.max_trick": (sol_max_trick, [bug_max_trick]),
+    "02.log_softmax": (sol_log_softmax, [bug_log_softmax]),
+    "03.gather_flat": (sol_gather_flat, [bug_gather_flat]),
+    "03.mean_loss": (sol_mean_loss, [bug_mean_loss]),
+    "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
+    "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
+    "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
+    "04.grad_mean": (sol_grad_mean, [bug_grad_mean]),
+    "05.pos_weight": (sol_pos_weight, [bug_pos_weight]),
+    "05.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
+    "05.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
+    "06.nll_input": (sol_nll_input, [bug_nll_input]),
+    "06.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor]),
+    "06.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad]),
+}
+MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
+
+
+def test_every_exercise_has_a_worked_solution():
+    """Registered oracles, exercise cells of the course notebooks and worked solutions: the same keys."""
+    in_notebooks = sorted(key for path in notebooks() for key, _ in exercise_cells(path.name[:2]))
+    assert sorted(EXERCISES) == in_notebooks == sorted(CASES)
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_worked_solution_is_accepted(key, capsys):
+    solution, _ = CASES[key]
+    assert check(key, answer(key, solution)) is True
+    assert capsys.readouterr().out.strip() == f"[{key}] Correct. Well done."
+
+
+@pytest.mark.parametrize("key, bug", MISTAKES, ids=lambda v: getattr(v, "__name__", v))
+def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key, bug, capsys):
+    assert check(key, answer(key, bug)) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"[{key}] Not quite. Hint: ")
+    assert EXERCISES[key].hint in out
+    expected = EXERCISES[key].expected()
+    if not isinstance(expected, bool):
+        for value in torch.as_tensor(expected, dtype=torch.float64).flatten().tolist():
+            for shown in {f"{value:.3f}", f"{value:.4f}", f"{value:.3g}", f"{value:g}"}:
+                assert shown not in out, f"{key}: the message leaks the expected value {shown}"
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_the_committed_exercise_cell_is_unanswered(key, capsys):
+    unanswered = f"[{key}] Not answered yet: replace ... with your answer and run this cell again.\n"
+    src = exercise_cell(key)
+    assert ANSWER_LINE.search(src), f"{key}: the committed cell should hold 'answer = ...'"
+    # Its stored output says so...
+    nb = json.loads(notebook(key[:2]).read_text(encoding="utf-8"))
+    (cell,) = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]) == src]
+    assert "".join("".join(o.get("text", "")) for o in cell.get("outputs", [])) == unanswered
+    # ...and so does running it.
+    exec(src, {"torch": torch, "F": F, "nn": nn, "check": check})
+    assert capsys.readouterr().out == unanswered
+
+
+def test_the_worked_batch_is_the_seeds():
+    data = cell_data("03.gather_flat")
+    assert data["targets"].tolist() == [1, 4]
+    loss = F.cross_entropy(data["logits"], data["targets"], reduction="none")
+    assert torch.allclose(loss, torch.tensor([2.3257, 2.0541]), atol=1e-4)
+    assert torch.allclose(data["logits"].logsumexp(dim=1), torch.tensor([2.0323, 1.6507]), atol=1e-4)
+
+
+def test_checking_does_not_disturb_the_learners_random_stream():
+    torch.manual_seed(123)
+    first = torch.randn(3)
+    torch.manual_seed(123)
+    for key in CASES:
+        EXERCISES[key].expected()
+    assert torch.equal(torch.randn(3), first)
+
+
+def test_the_naive_formula_really_breaks_where_the_exercise_says():
+    """05.stable_bce is only an exercise if the textbook formula fails on its data."""
+    data = cell_data("05.stable_bce")
+    naive = bug_stable_bce(data["z"], data["y"])
+    assert torch.isinf(naive).any()
+    assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == 100.0
