@@ -36,12 +36,32 @@ def test_there_are_exercises():
     assert len(EXERCISES) >= 12, "each of the six notebooks should register 2-4 exercises"
 
 
+NUMERIC = sorted(k for k, ex in EXERCISES.items() if not isinstance(ex.expected(), (bool, str)))
+
+
+def _tolerance(key: str) -> torch.Tensor:
+    """How far an answer may be from the expected one for exercise ``key`` (elementwise)."""
+    ex = EXERCISES[key]
+    want = torch.as_tensor(ex.expected(), dtype=torch.float64)
+    return ex.atol + ex.rtol * want.abs()
+
+
+@pytest.mark.parametrize("key", NUMERIC)
+def test_numeric_answer_is_judged_with_the_exercises_own_tolerance(key, capsys):
+    """Inside half the stated tolerance is right (as a plain list too); three tolerances off is wrong."""
+    want = torch.as_tensor(EXERCISES[key].expected(), dtype=torch.float64)
+    tol = _tolerance(key)
+    assert check(key, (want + tol / 2).tolist()) is True
+    assert capsys.readouterr().out == f"[{key}] Correct. Well done.\n"
+    off = torch.where(tol > 0, 3 * tol, want.abs() * 1e-9 + 1e-9)
+    assert check(key, want + off) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"[{key}] Not quite.") and EXERCISES[key].hint in out
+
+
 @pytest.mark.parametrize("key", sorted(EXERCISES))
-def test_exercise_accepts_its_answer_and_rejects_a_wrong_one(key, capsys):
-    expected = EXERCISES[key].expected()
-    assert check(key, expected) is True
-    assert "Correct" in capsys.readouterr().out
-    assert check(key, _wrong(expected)) is False
+def test_a_wrong_answer_of_the_right_kind_is_rejected_with_the_hint(key, capsys):
+    assert check(key, _wrong(EXERCISES[key].expected())) is False
     out = capsys.readouterr().out
     assert "Not quite" in out and EXERCISES[key].hint in out
 
