@@ -14,7 +14,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab test test-fast outputs bench bench-lab slides present lock clean
+.PHONY: help venv node lab test test-fast outputs bench bench-lab slides present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
 	@echo "make slides     offline reveal.js decks in build/slides/"
 	@echo "make present    JupyterLab with large lecture fonts"
+	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -68,6 +69,12 @@ slides: $(STAMP) $(JSSTAMP)
 
 present: $(STAMP)
 	$(PY) -m helper.course.present --port=$(PORT) $(ROOTFLAG)
+
+# The README's screenshots, taken by the browser tests that show them (make test writes them
+# to a temporary folder instead, and fails if a run changes a tracked file).
+screenshots: $(STAMP) $(JSSTAMP)
+	L2L_SCREENSHOTS=$(CURDIR)/build/screenshots $(PY) -m pytest -p no:cacheprovider -m browser \
+	  tests/browser/test_explorers_in_lab.py tests/course/test_slides.py -k "explorer or deck_runs"
 
 # Rebuild the lock from the top-level pins in pyproject.toml, in a throw-away venv.
 lock:

@@ -4,7 +4,8 @@ One scratch notebook (written here, with known inputs) holds the three explorers
 deliberately failing one. Each step presses keys on a slider handle (ArrowRight = one
 step, End = max, Home = min) or changes the target, then reads the text the page shows
 and compares it with the value torch gives for the inputs the step should have produced.
-A screenshot of each explorer goes to build/screenshots/ for the README.
+A screenshot of each explorer goes to build/screenshots/ for the README under `make screenshots`
+(labdriver.screenshot_dir; a temporary folder otherwise).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from labdriver import VIEWPORT, LabServer, NotebookPage, write_notebook
+from labdriver import VIEWPORT, LabServer, NotebookPage, screenshot_dir, write_notebook
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS = screenshot_dir()  # build/screenshots under `make screenshots`, else a temporary folder
 MINUS = "\u2212"  # ipywidgets readouts print a Unicode minus
 
 # Known inputs of the scratch notebook (slider grids: step 0.1; logits -6..6, z -30..30,
@@ -135,7 +136,7 @@ class ExplorerDriver:
         self._wait_text(f".{css}", fragment, step, contains=True)
 
     def screenshot(self, name: str) -> Path:
-        """Save the explorer alone (no focus ring) to build/screenshots/<name>.png."""
+        """Save the explorer alone (no focus ring) to <screenshot_dir>/<name>.png."""
         self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
         self.root.locator(".l2l-formula mjx-container").first.wait_for(state="visible")
         self.root.scroll_into_view_if_needed()

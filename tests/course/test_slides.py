@@ -17,9 +17,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helper.course import slides as build_slides
-from helper.course.notebooks import ROOT, notebooks
+from helper.course.notebooks import notebooks
+from labdriver import screenshot_dir
 
-SCREENSHOTS = ROOT / "build" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 NOTEBOOKS = notebooks()
 
 SCRATCH = "00_scratch"

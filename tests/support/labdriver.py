@@ -39,6 +39,9 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 INSTALL_HINT = "apt-get install chromium"
+# `make screenshots` points this at build/screenshots (the README's pictures); tests never do.
+SCREENSHOTS_ENV = "L2L_SCREENSHOTS"
+_scratch_shots: Path | None = None
 
 # User settings written into the isolated settings dir: no news/update pop-ups, and every
 # cell kept in the DOM (JupyterLab's windowing would otherwise drop off-screen cells).
@@ -74,6 +77,20 @@ def require_browser() -> None:
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests are required (REQUIRE_BROWSER=1) but {reason}", pytrace=False)
     pytest.skip(f"browser test skipped: {reason}")
+
+
+def screenshot_dir() -> Path:
+    """Where browser tests save screenshots: ``$L2L_SCREENSHOTS`` if set, else a temporary folder.
+
+    ``make screenshots`` sets it to build/screenshots, the README's pictures; ``make test``
+    leaves it unset, so a test run never rewrites a tracked file.
+    """
+    global _scratch_shots
+    if os.environ.get(SCREENSHOTS_ENV):
+        return Path(os.environ[SCREENSHOTS_ENV]).resolve()
+    if _scratch_shots is None:
+        _scratch_shots = Path(tempfile.mkdtemp(prefix="l2l-screenshots-"))
+    return _scratch_shots
 
 
 def _free_port() -> int:
