@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from helper import _svg
+from helper.palette import HIGHLIGHT
 
 __all__ = ["Explorer", "as_vector", "as_real", "as_index", "as_binary_label"]
 
@@ -170,7 +171,7 @@ class Explorer(widgets.VBox):
         self.last_error = exc
         msg = html.escape(f"{type(exc).__name__}: {exc}")
         self.error.value = (
-            '<div role="alert" style="border:2px solid #D55E00;padding:4px 8px;font-size:15px">'
+            f'<div role="alert" style="border:2px solid {HIGHLIGHT};padding:4px 8px;font-size:15px">'
             f"<b>The explorer could not update.</b> <code>{msg}</code></div>"
         )
         self.error.layout.display = ""
