@@ -26,23 +26,14 @@ Design, and why
 ---------------
 Updates only assign trait values (``HTML.value``): no ``Output`` capture, no
 ``interact``, no matplotlib. The charts and the changing numbers are hand-built
-SVG/HTML strings in ``widgets.HTML`` (see :mod:`helper._svg`); building one costs
-well under a millisecond, against about 25-40 ms for redrawing a matplotlib figure
-and encoding a PNG (``make bench`` measures both in a real kernel). The formulas
-are LaTeX in a ``widgets.HTMLMath`` that never changes, so MathJax typesets them
-once; the numbers that change on every slider move stay out of MathJax, so an
-update never waits for a typesetting pass (the budget from key press to the last
-DOM change is 20 ms median). Each move sends two small comm messages (the
-loss/results line and the chart), besides the slider's own.
-
-Measured in JupyterLab 4.6 + headless Chromium on a loaded 2-core machine, 20
-ArrowRight presses each, interleaved in one session (key press to the last DOM
-change of the output): bare slider -> ``HTML`` text (the floor) median 18.6-31.5 ms,
-min 8.7-12.4 ms; LogitsExplorer median 18.8-40.7 ms, min 12.7-13.3 ms; one short
-formula re-typeset in an ``HTMLMath`` median 24.4-35.8 ms, min 15.5-19.6 ms. The
-explorer stays within noise of the floor; MathJax adds several ms even for one
-formula, and more with more math on the page. Kernel side (``make bench``): about
-0.6-0.9 ms per update against 76-180 ms for a new matplotlib figure and PNG.
+SVG/HTML strings in ``widgets.HTML`` (see :mod:`helper._svg`), far cheaper to build
+than a matplotlib figure encoded as a PNG. The formulas are LaTeX in a
+``widgets.HTMLMath`` that never changes, so MathJax typesets them once; the numbers
+that change on every slider move stay out of MathJax, so an update never waits for a
+typesetting pass. Each move sends two small comm messages (the loss/results line and
+the chart), besides the slider's own. ``make bench`` (kernel side) and
+``make bench-lab`` (key press to screen in JupyterLab) measure this against a
+baseline; the measured figures are in the README, the one place for them.
 
 The browser's slider snaps every value to its grid (``min + k * step``) and sends the
 snapped value back. Values set from Python (the constructor's logits, or
