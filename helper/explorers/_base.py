@@ -16,8 +16,6 @@ from helper.palette import HIGHLIGHT
 
 __all__ = ["Explorer", "as_vector", "as_real", "as_index", "as_binary_label"]
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
 
 # ---------------------------------------------------------------- input checks
 def as_vector(x: Any, name: str, *, min_len: int = 1, max_len: int = 64) -> list[float]:
