@@ -26,6 +26,7 @@ help:
 	@echo "make slides     offline reveal.js decks in build/slides/"
 	@echo "make present    JupyterLab with large lecture fonts"
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
+	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
