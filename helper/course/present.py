@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
                     # it asks to confirm, and quits at once on a second Ctrl+C.
                     continue
         except _Stop as stop:
-            # Let JupyterLab stop its kernels before the temporary settings go away.
+            # Let JupyterLab stop its kernels before the temporary settings go away; a second
+            # SIGTERM (make passes one on too) must not cut that short.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             proc.terminate()
             try:
                 proc.wait(timeout=30)
