@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from helper._format import nonfinite
 from helper._look_values import GAP, Kind, Shown
 
-# Floats with FIXED_MIN <= |x| < FIXED_MAX print in fixed point; the others as a
-# mantissa times a power of ten.
+# Fixed point reaches down to 1e-3 (three zeros after the point at most) and, for
+# whole numbers, up to FIXED_MAX; beyond, a mantissa times a power of ten.
 FIXED_MIN = 1e-3
 FIXED_MAX = 1e4
+_MIN_FIXED_EXPONENT = -3
+
+
+class Digits(NamedTuple):
+    """How floats are written: significant digits, and whether trailing zeros are kept."""
+
+    precision: int
+    trailing_zeros: bool = True
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -26,15 +34,28 @@ def _strip_zeros(digits: str) -> str:
     return digits.rstrip("0").rstrip(".") if "." in digits else digits
 
 
-def float_parts(x: float, precision: int) -> tuple[str, int | None]:
+def float_parts(x: float, precision: int, trailing_zeros: bool = True) -> tuple[str, int | None]:
     """``x`` to ``precision`` significant digits: (fixed-point digits, None) or (mantissa, exponent).
 
-    Fixed point when ``1e-3 <= |x| < 1e4``; there the integer digits are never
-    rounded away (1234.5 -> "1234", 9999.7 -> "10000" at 3 digits).  Trailing
-    zeros are dropped, so 100.0 -> "100" and 0.5 -> "0.5".
+    With ``trailing_zeros`` (the default) every digit shown is significant and a number
+    written without a point or exponent is exactly that whole number:
+
+    - a whole number below 1e4 is written exactly, without a point: 100.0 -> "100", -2.0 -> "-2";
+    - any other value has ``precision`` significant digits, trailing zeros kept:
+      -2.0025 -> "-2.00", 0.1101 -> "0.110", 0.5 -> "0.500", 16.5 -> "16.5";
+      in fixed point while at least one digit stays after the point and at most three
+      zeros follow it (1e-3 <= |x|), otherwise as mantissa and exponent:
+      1234.5 -> ("1.23", 3), 123.4 -> ("1.23", 2), 0.000123 -> ("1.23", -4).
+
+    Without ``trailing_zeros`` (the seed helper's style): fixed point when
+    ``1e-3 <= |x| < 1e4``, where the integer digits are never rounded away
+    (1234.5 -> "1234", 9999.7 -> "10000" at 3 digits), and trailing zeros are
+    dropped (100.0 -> "100", 0.5 -> "0.5", -2.0025 -> "-2").
     """
     if x == 0:
         return ("-0" if math.copysign(1.0, x) < 0 else "0"), None
+    if trailing_zeros:
+        return _significant_parts(x, precision)
     if FIXED_MIN <= abs(x) < FIXED_MAX:
         leading = math.floor(math.log10(abs(x)))
         return _strip_zeros(f"{x:.{max(precision - 1 - leading, 0)}f}"), None
@@ -42,41 +63,52 @@ def float_parts(x: float, precision: int) -> tuple[str, int | None]:
     return _strip_zeros(mantissa), int(exponent)
 
 
-def latex_float(x: float, precision: int) -> str:
+def _significant_parts(x: float, precision: int) -> tuple[str, int | None]:
+    """`float_parts` with trailing zeros kept (see there); ``x`` is finite and not zero."""
+    if float(x).is_integer() and abs(x) < FIXED_MAX:
+        return str(int(x)), None
+    mantissa, exponent = f"{x:.{precision - 1}e}".split("e")
+    power = int(exponent)  # of the rounded value: 99.96 -> "1.00e+02"
+    if _MIN_FIXED_EXPONENT <= power <= precision - 2:
+        return f"{x:.{precision - 1 - power}f}", None
+    return mantissa, power
+
+
+def latex_float(x: float, digits: Digits) -> str:
     r"""A float as LaTeX: ``1.54``, ``100``, ``1.23 \times 10^{5}``, ``\mathrm{NaN}``, ``-\infty``."""
     special = nonfinite(x, latex=True)
     if special is not None:
         return special
-    digits, exponent = float_parts(x, precision)
-    return digits if exponent is None else rf"{digits} \times 10^{{{exponent}}}"
+    shown, exponent = float_parts(x, *digits)
+    return shown if exponent is None else rf"{shown} \times 10^{{{exponent}}}"
 
 
-def text_float(x: float, precision: int) -> str:
+def text_float(x: float, digits: Digits) -> str:
     """A float as plain text: ``1.54``, ``100``, ``1.23e+05``, ``nan``, ``-inf``."""
     special = nonfinite(x)
     if special is not None:
         return special
-    digits, exponent = float_parts(x, precision)
-    return digits if exponent is None else f"{digits}e{exponent:+03d}"
+    shown, exponent = float_parts(x, *digits)
+    return shown if exponent is None else f"{shown}e{exponent:+03d}"
 
 
-def exact_int(x: int, precision: int) -> str:
+def exact_int(x: int, digits: Digits) -> str:
     """An integer, exact (never rounded to the precision)."""
     return str(int(x))
 
 
-def latex_bool(x: bool, precision: int) -> str:
+def latex_bool(x: bool, digits: Digits) -> str:
     r"""A boolean as ``\text{True}`` / ``\text{False}``."""
     return r"\text{True}" if x else r"\text{False}"
 
 
-def text_bool(x: bool, precision: int) -> str:
+def text_bool(x: bool, digits: Digits) -> str:
     """A boolean as ``True`` / ``False``."""
     return "True" if x else "False"
 
 
-LATEX_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": latex_float, "int": exact_int, "bool": latex_bool}
-TEXT_NUMBER: dict[Kind, Callable[[Any, int], str]] = {"float": text_float, "int": exact_int, "bool": text_bool}
+LATEX_NUMBER: dict[Kind, Callable[[Any, Digits], str]] = {"float": latex_float, "int": exact_int, "bool": latex_bool}
+TEXT_NUMBER: dict[Kind, Callable[[Any, Digits], str]] = {"float": text_float, "int": exact_int, "bool": text_bool}
 
 
 def latex_highlight(tex: str, color: str) -> str:
@@ -143,14 +175,14 @@ def latex_stack(shown: Shown, number: Callable[[Any], str], color: str) -> str:
     return r"\begin{array}{rl} " + r" \\ ".join(rows) + r" \end{array}"
 
 
-def latex_value(shown: Shown, precision: int, color: str) -> str:
+def latex_value(shown: Shown, digits: Digits, color: str) -> str:
     """The LaTeX for a prepared value (no ``$``)."""
     if shown.empty:
         return rf"\text{{empty {shown.noun} of shape }} {_shape_text(shown.shape)}"
     kind_number = LATEX_NUMBER[shown.kind]
 
     def number(x: Any) -> str:
-        return kind_number(x, precision)
+        return kind_number(x, digits)
 
     if shown.ndim == 0:
         tex = number(shown.values)
@@ -197,14 +229,14 @@ def _text_nested(node: list, depth: int, ndim: int, width: int) -> list[str]:
     return lines
 
 
-def text_value(shown: Shown, precision: int) -> list[str]:
+def text_value(shown: Shown, digits: Digits) -> list[str]:
     """The plain-text lines for a prepared value, laid out like torch prints (columns aligned)."""
     if shown.empty:
         return [f"empty {shown.noun} of shape {_shape_text(shown.shape)}"]
     kind_number = TEXT_NUMBER[shown.kind]
 
     def number(x: Any) -> str:
-        return kind_number(x, precision)
+        return kind_number(x, digits)
 
     cells = _text_cells(shown.values, shown.marks, number, shown.highlighted)
     if shown.ndim == 0:

@@ -9,12 +9,17 @@ r"""Show tensors as LaTeX inline with Markdown prose: ``look("$z=$", z)``.
 How values are written (all of it is valid MathJax 3 and MathJax 2 LaTeX):
 
 - **Floats** to ``precision`` significant digits (3 by default), trailing zeros
-  dropped: ``1.54``, ``-0.293``, ``100`` (not ``1e+02``), ``0.5``.  Fixed point
-  when ``1e-3 <= |x| < 1e4``, and there the integer digits are never rounded
-  away (``1234.5`` -> ``1234``); outside that range
-  ``1.23 \times 10^{5}`` / ``1.23 \times 10^{-4}``.  ``-0.0`` is ``-0`` (the sign
-  is kept, as torch prints it), ``nan`` is ``\mathrm{NaN}``, infinities
-  ``\infty`` and ``-\infty``.
+  kept, so every digit shown means something: ``1.54``, ``-0.293``, ``-2.00``
+  (for -2.0025), ``0.110`` (for 0.1101), ``0.500``.  A number shown without a
+  point or an exponent is exactly that whole number: whole floats below
+  ``1e4`` are written exactly (``100.0`` -> ``100``, ``-2.0`` -> ``-2``, never
+  ``100.``), and a value that is not whole never looks whole: where three
+  significant digits would leave nothing after the point it is written as
+  ``1.23 \times 10^{3}`` (for 1234.5; ``1.23 \times 10^{2}`` for 123.4).  Fixed
+  point reaches down to ``0.00123``; smaller is ``1.23 \times 10^{-4}``.
+  ``LookSettings(trailing_zeros=False)`` writes floats as the seed helper did
+  (``-2``, ``0.11``, ``1234``).  ``-0.0`` is ``-0`` (the sign is kept, as torch
+  prints it), ``nan`` is ``\mathrm{NaN}``, infinities ``\infty`` and ``-\infty``.
 - **Integers** (int dtypes, Python ints) exactly, never rounded.
 - **Booleans** as ``\text{True}`` and ``\text{False}``.
 - **Shapes**: a 0-D tensor or a scalar is a bare number, 1-D a one-row
@@ -39,7 +44,7 @@ import re
 from dataclasses import dataclass
 
 from helper._format import check_int as _check_int
-from helper._look_format import latex_value, text_value
+from helper._look_format import Digits, latex_value, text_value
 from helper._look_values import Shown, prepare
 from helper.palette import HIGHLIGHT
 
@@ -57,6 +62,9 @@ class LookSettings:
     - ``edgeitems``: entries kept at each end of a summarised dimension.
     - ``highlight_color``: ``#RRGGBB`` colour of highlighted entries
       (default Okabe-Ito vermillion, distinguishable with colour-blindness).
+    - ``trailing_zeros``: keep a float's trailing zeros, so every digit shown is
+      significant (``-2.00``, ``0.110``; the default); ``False`` drops them
+      (``-2``, ``0.11``), as the seed helper did.
 
     Pass one as ``settings=`` to any of the three functions; a ``precision=``
     argument given there overrides ``settings.precision``.
@@ -66,13 +74,22 @@ class LookSettings:
     threshold: int = 1000
     edgeitems: int = 3
     highlight_color: str = HIGHLIGHT
+    trailing_zeros: bool = True
 
     def __post_init__(self) -> None:
         _check_int("precision", self.precision, 1, 17)
         _check_int("threshold", self.threshold, 0, None)
         _check_int("edgeitems", self.edgeitems, 1, None)
+        if not isinstance(self.trailing_zeros, bool):
+            raise TypeError(
+                f"LookSettings.trailing_zeros must be True or False, got {type(self.trailing_zeros).__name__}"
+            )
         if not isinstance(self.highlight_color, str) or not _COLOR.fullmatch(self.highlight_color):
             raise ValueError(f"LookSettings.highlight_color must be a '#RRGGBB' string, got {self.highlight_color!r}")
+
+
+def _digits(settings: LookSettings) -> Digits:
+    return Digits(settings.precision, settings.trailing_zeros)
 
 
 def _settings(settings: LookSettings | None, precision: int | None) -> LookSettings:
@@ -119,7 +136,7 @@ def to_latex(
     """
     settings = _settings(settings, precision)
     shown = _prepare(value, highlight, settings, "to_latex")
-    return latex_value(shown, settings.precision, settings.highlight_color)
+    return latex_value(shown, _digits(settings), settings.highlight_color)
 
 
 def _render(
@@ -151,9 +168,9 @@ def _render(
             text_lines[-1] += first
             text_lines.extend(rest)
         else:
-            markdown.append("$" + latex_value(part, settings.precision, settings.highlight_color) + "$")
+            markdown.append("$" + latex_value(part, _digits(settings), settings.highlight_color) + "$")
             column = len(text_lines[-1])
-            first, *rest = text_value(part, settings.precision)
+            first, *rest = text_value(part, _digits(settings))
             text_lines[-1] += first
             text_lines.extend(" " * column + line if line else "" for line in rest)
     if not sep:
@@ -190,7 +207,7 @@ def to_markdown(
     one value, pass ``"$" + to_latex(value, highlight=...) + "$"`` as a string part.
 
     >>> to_markdown("**loss**", 0.5, "and", 2)
-    '**loss** $0.5$ and $2$'
+    '**loss** $0.500$ and $2$'
     """
     return _render(parts, precision, highlight, sep, settings, "to_markdown")[0]
 

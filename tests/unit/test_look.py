@@ -75,21 +75,30 @@ def test_values_read_back_match_torch_to_three_significant_digits():
 @pytest.mark.parametrize(
     ("value", "tex"),
     [
+        # whole numbers below 1e4: exactly, without a point
         (100.0, "100"),
         (1.0, "1"),
-        (0.5, "0.5"),
+        (-2.0, "-2"),
+        (1234.0, "1234"),
+        # everything else: three significant digits, trailing zeros kept
+        (0.5, "0.500"),
         (-0.2934, "-0.293"),
-        (1234.5, "1234"),  # integer digits are never rounded away in fixed point
-        (9999.4, "9999"),
-        (9999.7, "10000"),
-        (10000.0, r"1 \times 10^{4}"),
-        (0.0009996, r"1 \times 10^{-3}"),
-        (0.0099996, "0.01"),
+        (-2.0025, "-2.00"),
+        (0.1101, "0.110"),
+        (16.5, "16.5"),
+        (0.001, "0.00100"),
+        (0.0099996, "0.0100"),
+        (0.0009996, "0.00100"),
+        (0.00123456, "0.00123"),
+        # ... and never looking whole when it is not: no digit left after the point -> exponent
+        (123.4, r"1.23 \times 10^{2}"),
+        (99.96, r"1.00 \times 10^{2}"),
+        (1234.5, r"1.23 \times 10^{3}"),
+        (9999.4, r"1.00 \times 10^{4}"),
+        (10000.0, r"1.00 \times 10^{4}"),
         (12345.0, r"1.23 \times 10^{4}"),
         (123456.0, r"1.23 \times 10^{5}"),
         (-6.02e23, r"-6.02 \times 10^{23}"),
-        (0.001, "0.001"),
-        (0.00123456, "0.00123"),
         (0.000999, r"9.99 \times 10^{-4}"),
         (1.23e-4, r"1.23 \times 10^{-4}"),
         (0.0, "0"),
@@ -104,9 +113,53 @@ def test_float_format(value, tex):
     assert to_latex(torch.tensor(value, dtype=torch.float64)) == tex
 
 
+SEED_STYLE = LookSettings(trailing_zeros=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "tex"),
+    [
+        (100.0, "100"),
+        (1.0, "1"),
+        (0.5, "0.5"),
+        (-0.2934, "-0.293"),
+        (-2.0025, "-2"),
+        (0.1101, "0.11"),
+        (1234.5, "1234"),  # integer digits are never rounded away in fixed point
+        (9999.4, "9999"),
+        (9999.7, "10000"),
+        (10000.0, r"1 \times 10^{4}"),
+        (0.0009996, r"1 \times 10^{-3}"),
+        (0.0099996, "0.01"),
+        (12345.0, r"1.23 \times 10^{4}"),
+        (0.001, "0.001"),
+        (0.00123456, "0.00123"),
+        (0.000999, r"9.99 \times 10^{-4}"),
+        (-0.0, "-0"),
+        (math.nan, r"\mathrm{NaN}"),
+    ],
+)
+def test_trailing_zeros_false_is_the_seed_style(value, tex):
+    assert to_latex(value, settings=SEED_STYLE) == tex
+
+
+def test_seed_values_read_the_same_in_both_styles():
+    torch.manual_seed(0)
+    z = torch.randn(5)
+    seed = r"\begin{bmatrix} 1.54 & -0.293 & -2.18 & 0.568 & -1.08 \end{bmatrix}"
+    assert to_latex(z) == to_latex(z, settings=SEED_STYLE) == seed
+
+
+def test_trailing_zeros_must_be_a_bool():
+    with pytest.raises(TypeError, match="trailing_zeros must be True or False"):
+        LookSettings(trailing_zeros=1)
+
+
 def test_precision_changes_significant_digits():
     assert to_latex(math.pi, precision=5) == "3.1416"
-    assert to_latex(math.pi, precision=1) == "3"
+    assert to_latex(math.pi, precision=1) == r"3 \times 10^{0}"  # "3" would read as exactly 3
+    assert to_latex(math.pi, precision=1, settings=SEED_STYLE) == "3"
+    assert to_latex(2.5, precision=4) == "2.500"
     assert to_latex(123456.0, precision=5) == r"1.2346 \times 10^{5}"
     assert to_latex(math.pi, settings=LookSettings(precision=2)) == "3.1"
     assert to_latex(math.pi, precision=4, settings=LookSettings(precision=2)) == "3.142"
@@ -165,19 +218,19 @@ def test_numpy_and_lists_match_torch():
     assert to_latex(x.numpy()) == to_latex(x)
     assert to_latex(x.tolist()) == to_latex(x)
     assert to_latex(tuple(map(tuple, x.tolist()))) == to_latex(x)
-    assert to_latex(np.float32(1.5)) == "1.5"
+    assert to_latex(np.float32(1.5)) == "1.50"
     assert to_latex([1, 2, 3]) == r"\begin{bmatrix} 1 & 2 & 3 \end{bmatrix}"
-    assert to_latex([1, 2.5]) == r"\begin{bmatrix} 1 & 2.5 \end{bmatrix}"
-    assert to_latex([torch.tensor(0.5), np.float64(2.0)]) == r"\begin{bmatrix} 0.5 & 2 \end{bmatrix}"
+    assert to_latex([1, 2.5]) == r"\begin{bmatrix} 1 & 2.50 \end{bmatrix}"
+    assert to_latex([torch.tensor(0.5), np.float64(2.0)]) == r"\begin{bmatrix} 0.500 & 2 \end{bmatrix}"
 
 
 # --- shapes -------------------------------------------------------------------------------------
 
 
 def test_scalars_are_bare_numbers():
-    assert to_latex(torch.tensor(2.5)) == "2.5"
+    assert to_latex(torch.tensor(2.5)) == "2.50"
     assert to_latex(np.array(3)) == "3"
-    assert to_markdown("$x=$", torch.tensor(2.5)) == "$x=$ $2.5$"
+    assert to_markdown("$x=$", torch.tensor(2.5)) == "$x=$ $2.50$"
 
 
 def test_matrix_rows():
@@ -270,14 +323,14 @@ def test_highlight_one_index_per_row():
 
 
 def test_highlight_scalar_index_on_a_row():
-    assert _cells(to_latex(torch.tensor([0.1, 0.7, 0.2]), highlight=1)) == [["0.1", mark("0.7"), "0.2"]]
+    assert _cells(to_latex(torch.tensor([0.1, 0.7, 0.2]), highlight=1)) == [["0.100", mark("0.700"), "0.200"]]
     assert _cells(to_latex([5, 6], highlight=torch.tensor(0))) == [[mark("5"), "6"]]
 
 
 def test_highlight_boolean_mask():
     x = torch.tensor([[1.0, -2.0], [-3.0, 4.0]])
     assert _cells(to_latex(x, highlight=x < 0)) == [["1", mark("-2")], [mark("-3"), "4"]]
-    assert to_latex(2.5, highlight=True) == mark("2.5")
+    assert to_latex(2.5, highlight=True) == mark("2.50")
 
 
 def test_highlight_survives_summarising_and_custom_colour():
@@ -378,7 +431,7 @@ def test_settings_are_frozen_and_default_sensibly():
 
 def test_strings_pass_through_and_values_get_dollars():
     assert to_markdown("# Binary case") == "# Binary case"
-    assert to_markdown("**loss**", 0.5, "and", 2) == "**loss** $0.5$ and $2$"
+    assert to_markdown("**loss**", 0.5, "and", 2) == "**loss** $0.500$ and $2$"
     assert to_markdown("a", 1, sep="\n\n") == "a" + "\n\n" + "$1$"
     with pytest.raises(TypeError, match="sep"):
         to_markdown("a", sep=None)
@@ -447,9 +500,18 @@ def test_markdown_output_is_found_and_valid_as_jupyterlab_reads_it():
 
 
 def _text(*parts, **kwargs) -> str:
-    from helper.look import _render
+    """The text/plain alternative that look() publishes in IPython."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
 
-    return _render(parts, kwargs.get("precision"), kwargs.get("highlight"), kwargs.get("sep", " "), None, "look")[1]
+    InteractiveShell.instance()
+    try:
+        with capture_output() as captured:
+            look(*parts, **kwargs)
+    finally:
+        InteractiveShell.clear_instance()
+    (output,) = captured.outputs
+    return output.data["text/plain"]
 
 
 def test_text_lays_out_like_torch():
@@ -457,8 +519,11 @@ def test_text_lays_out_like_torch():
     z = torch.randn(5)
     assert _text("$z=$", z) == "$z=$ [  1.54, -0.293,  -2.18,  0.568,  -1.08]"
     matrix = torch.tensor([[1.0, -0.5], [10.0, 2.25]])
-    assert _text("$A=$", matrix, "ok").splitlines() == ["$A=$ [[   1, -0.5],", "      [  10, 2.25]] ok"]
-    assert _text(torch.tensor(1e6)) == "1e+06"
+    assert _text("$A=$", matrix, "ok").splitlines() == ["$A=$ [[     1, -0.500],", "      [    10,   2.25]] ok"]
+    assert _text("$A=$", matrix, "ok", settings=LookSettings(trailing_zeros=False)).splitlines() == [
+        "$A=$ [[   1, -0.5],", "      [  10, 2.25]] ok"
+    ]
+    assert _text(torch.tensor(1e6)) == "1.00e+06"
     assert _text(torch.tensor([math.nan, -math.inf, True])) == "[ nan, -inf,    1]"
     assert _text(torch.zeros(0, 3)) == "empty tensor of shape (0, 3)"
 
@@ -504,7 +569,7 @@ def test_look_in_plain_python_prints_text():
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
-    assert done.stdout.splitlines() == ["$z=$ [[  1.54, -0.293,  -2.18],", "      [ 0.568,  -1.08,   -1.4]]"]
+    assert done.stdout.splitlines() == ["$z=$ [[  1.54, -0.293,  -2.18],", "      [ 0.568,  -1.08,  -1.40]]"]
     assert done.stdout.endswith("]]\n")
 
 
@@ -560,5 +625,5 @@ def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
             .map(e => e.textContent)""",
             f"s{len(snippets) - 2}",
         )
-        assert coloured == ["\u22121.25", "\u22127", "\u22121.5"], extra
+        assert coloured == ["\u22121.25", "\u22127", "\u22121.50"], extra
         tab.close()
