@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from helper._format import fmt
 from labdriver import VIEWPORT, LabServer, NotebookPage, screenshot_dir, write_notebook
 
 pytestmark = pytest.mark.browser
@@ -52,12 +53,8 @@ CELLS = [
 
 
 def _num(x: float) -> str:
-    """How the explorers print a number: 4 decimals, inf/-inf/nan as words."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:.4f}"
+    """How the explorers print a number: 4 decimals, inf/-inf/nan as words (helper._format.fmt)."""
+    return fmt(x, ".4f")
 
 
 def _readout(x: float, decimals: int = 1) -> str:
