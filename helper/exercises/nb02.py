@@ -23,7 +23,10 @@ def _overflow_float32() -> int:
 @exercise(
     "02.max_trick",
     hint="subtract the row's maximum m before exp, take the log of the sum, then add m back.",
-    solution="m = z.max()\nanswer = m + (z - m).exp().sum().log()",
+    solution="""
+m = z.max()
+answer = m + (z - m).exp().sum().log()
+""",
     rtol=1e-6,
 )
 def _max_trick() -> float:
