@@ -68,15 +68,19 @@ def bug_shift_changes_nothing_swapped(logits):
 
 # ---------------------------------------------------------------- notebook 02
 
-def sol_overflow_float32():
+def sol_overflow_float32(C):
     z = 0
-    while not torch.isinf(torch.exp(torch.tensor(float(z)))):
+    while not torch.isinf(torch.full((C,), float(z)).exp().sum()):
         z += 1
     return z
 
 
-def bug_overflow_float32():
-    return 88  # the last finite one, not the first infinite one
+def bug_overflow_float32(C):
+    return 89  # where one e^z overflows, not the sum of C of them
+
+
+def bug_overflow_float32_last_finite(C):
+    return 81  # the last finite one, not the first infinite one
 
 
 def sol_max_trick(z):
@@ -249,7 +253,7 @@ CASES = {
     "01.equal_logits": (sol_equal_logits, [bug_equal_logits]),
     "01.temperature": (sol_temperature, [bug_temperature]),
     "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing, bug_shift_changes_nothing_swapped]),
-    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32]),
+    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32, bug_overflow_float32_last_finite]),
     "02.max_trick": (sol_max_trick, [bug_max_trick]),
     "02.log_softmax": (sol_log_softmax, [bug_log_softmax]),
     "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_columns]),
