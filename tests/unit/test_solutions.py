@@ -350,6 +350,7 @@ def test_the_naive_formula_really_breaks_where_the_exercise_says():
 @pytest.mark.parametrize("key", sorted(EXERCISES))
 def test_the_registered_solution_code_is_accepted(key, capsys):
     """``Exercise.solution``, run where ``answer = ...`` stands (what ``make solutions`` does), is correct."""
+    assert EXERCISES[key].solution, f"{key}: register a worked `solution=` with the exercise"
     namespace = cell_data(key)
     exec(EXERCISES[key].solution, namespace)
     assert check(key, namespace["answer"]) is True
