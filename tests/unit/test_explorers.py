@@ -8,6 +8,7 @@ test_explorer_js.py (Node) and in tests/browser/test_explorers_in_lab.py (Chromi
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import re
@@ -444,14 +445,18 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     controls += [(ex.target, list(range(5))), (ex.temperature, _extremes_and_range(ex.temperature))]
     controls += [(ex.temperature, (ex.temperature.min, ex.temperature.max))]
     figs = len(plt.get_fignums())
-    _fuzz(ex, 800, rng, controls)
-    assert ex.last_error is None, ex.error.value
+    _fuzz(ex, 1700, rng, controls)  # 1,700 + 300 = 2,000 moves
+    assert ex.last_error is None, ex.py_error
+    gc.collect()
+    objects = len(gc.get_objects())
     tracemalloc.start()  # slows every allocation down: measure growth over a shorter run
     base = tracemalloc.get_traced_memory()[0]
     _fuzz(ex, 300, rng, controls)
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    assert ex.last_error is None, ex.error.value
+    gc.collect()
+    assert len(gc.get_objects()) - objects < 200, "Python objects grew over 300 updates"
+    assert ex.last_error is None, ex.py_error
     assert len(plt.get_fignums()) == figs
     assert grown < 256 * 1024, f"memory grew by {grown} bytes over 300 updates"
     st = ex.state()
@@ -459,7 +464,7 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     assert st["loss"] == pytest.approx(want["loss"], rel=1e-6) and math.isfinite(st["loss"])
 
 
-def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises():
+def test_fuzzing_binary_stability_distribution_explorers_shows_extremes_and_never_raises():
     rng = random.Random(3)
     b = BinaryExplorer(0.0, 1)
     s = StabilityExplorer([1.5, -0.3, 2.0])
@@ -467,14 +472,23 @@ def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises(
     b_controls = [(b.z, _extremes_and_range(b.z)), (b.z, (b.z.min, b.z.max)), (b.target, [0, 1])]
     s_controls = [(w, _extremes_and_range(w)) for w in s.sliders] + [(w, (w.min, w.max)) for w in s.sliders]
     s_controls += [(s.dtype, ["float16", "float32", "float64"])]
-    _fuzz(b, 500, rng, b_controls)
-    _fuzz(s, 500, rng, s_controls)
+    d = DistributionExplorer([1.0, 0.0, -1.0], [0.5, 0.3, 0.2])
+    d_controls = [(w, (w.min, w.max)) for w in d.sliders + d.q_sliders] + [(d.unit, ["nats", "bits"])]
+    _fuzz(b, 1800, rng, b_controls)  # 1,800 + 200 = 2,000 moves each
+    _fuzz(s, 1800, rng, s_controls)
+    _fuzz(d, 1800, rng, d_controls)
+    gc.collect()
+    objects = len(gc.get_objects())
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     _fuzz(b, 200, rng, b_controls)
     _fuzz(s, 200, rng, s_controls)
+    _fuzz(d, 200, rng, d_controls)
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
+    gc.collect()
+    assert len(gc.get_objects()) - objects < 200, "Python objects grew over 600 updates"
+    assert d.last_error is None and sum(d.q) == pytest.approx(1.0)
     assert b.last_error is None and s.last_error is None, (b.py_error, s.py_error)
     assert len(plt.get_fignums()) == figs
     assert grown < 256 * 1024

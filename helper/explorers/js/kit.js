@@ -144,7 +144,7 @@ export function showCheck(check, result, inputs, mine, dtype = "float32", ulps =
   if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
     check.className = "l2l-check l2l-pending";
     check.removeAttribute("role");
-    check.textContent = "checking with torch\u2026";
+    check.textContent = "checking with torch\u2026 (needs a running kernel)";
     return null;
   }
   const diffs = [];
