@@ -7,12 +7,11 @@ the text the page shows (computed in the page by lossmath.js) and compares it wi
 value for the inputs the step should have produced, and waits for the page to say that
 the kernel's torch agrees. axe-core (WCAG 2.1 A/AA) runs on every explorer in the light
 and the dark theme; a leak check makes 2,000 fuzzed moves. Screenshots go to
-build/screenshots/ for the README.
+build/screenshots/ for the README under `make screenshots` (a temp folder otherwise).
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,12 +23,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from helper._format import fmt
-from labdriver import VIEWPORT, LabServer, NotebookPage, write_notebook
+from labdriver import VIEWPORT, LabServer, NotebookPage, screenshot_dir, write_notebook
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "build" / "screenshots"
 AXE = REPO / "helper" / "course" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -153,8 +151,9 @@ class ExplorerDriver:
     def screenshot(self, name: str) -> Path:
         self.page.evaluate("() => document.activeElement && document.activeElement.blur()")
         self.root.scroll_into_view_if_needed()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        shots = screenshot_dir()  # build/screenshots under `make screenshots`, else a temp folder
+        shots.mkdir(parents=True, exist_ok=True)
+        path = shots / f"{name}.png"
         self.root.screenshot(path=str(path), animations="disabled")
         return path
 
