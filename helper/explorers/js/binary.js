@@ -26,7 +26,7 @@ function verdict(st, y) {
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-binary-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const lo = model.get("lo");
   const hi = model.get("hi");
   const zs = slider({

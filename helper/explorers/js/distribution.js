@@ -13,7 +13,7 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-distribution-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const labels = model.get("labels");
   const named = model.get("named");
   const nameOf = (i) => (named ? ` (${labels[i]})` : "");

@@ -11,7 +11,7 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-logits-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const labels = () => model.get("labels");
   const short = (s) => (s.length <= 8 ? s : s.slice(0, 7) + "\u2026");
   const named = () => model.get("named");
