@@ -292,3 +292,45 @@ def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
         assert proc.stdout.split() == ["function", f"{F.cross_entropy(torch.tensor([[0.0, 1.0]]), torch.tensor([1])).item():.4f}"]
     with pytest.raises(ValueError, match="no explorer module"):
         compose("lossmath.js")
+
+
+_GUARD_PROBE = r"""
+import { guarded, showCheck } from %s;
+// the smallest DOM the kit needs: elements that keep children, attributes and text
+globalThis.document = { createElement: (tag) => ({
+  tag, attrs: {}, children: [], hidden: true, _t: "",
+  setAttribute(k, v) { this.attrs[k] = v; }, removeAttribute(k) { delete this.attrs[k]; },
+  append(...c) { this.children.push(...c); },
+  set textContent(v) { this._t = v; this.children = []; },
+  get textContent() { return this._t + this.children.map((c) => c.textContent ?? "").join(""); },
+}) };
+const model = { v: { py_error: "" }, saved: 0, get(k) { return this.v[k]; }, set(k, x) { this.v[k] = x; },
+  save_changes() { this.saved += 1; } };
+const parts = { error: document.createElement("div") };
+const out = [];
+guarded(model, parts, () => { throw new RangeError("boom in draw"); });
+out.push([parts.error.hidden, parts.error.textContent, model.v.js_error, model.saved]);
+guarded(model, parts, () => {});
+out.push([parts.error.hidden, parts.error.textContent, model.v.js_error]);
+const check = document.createElement("div");
+showCheck(check, { inputs: { y: 1 }, values: { loss: 2.0 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent, check.attrs.role ?? null]);
+showCheck(check, { inputs: { y: 1 }, values: { loss: 2.5 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent, check.attrs.role ?? null]);
+showCheck(check, { inputs: { y: 0 }, values: { loss: 2.0 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent]);
+console.log(JSON.stringify(out));
+"""
+
+
+def test_a_javascript_error_is_shown_in_the_widget_and_told_to_python_and_torch_disagreement_is_loud(tmp_path):
+    probe = tmp_path / "guard.mjs"
+    probe.write_text(_GUARD_PROBE % json.dumps((JS_DIR / "kit.js").as_uri()))
+    proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    shown, cleared, agree, disagree, stale = json.loads(proc.stdout)
+    assert shown == [False, "The explorer could not update. RangeError: boom in draw", "RangeError: boom in draw", 1]
+    assert cleared == [True, "", ""]
+    assert agree == ["\u2713 torch agrees", None]
+    assert disagree[0].startswith("\u2717 torch disagrees: loss: page 2, torch 2.5") and disagree[1] == "alert"
+    assert stale[0].startswith("checking with torch")  # torch's numbers were for other inputs
