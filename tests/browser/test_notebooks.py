@@ -46,9 +46,10 @@ _JS_WIDGET_CELL = """
   if (!cell) return 'cell not found';
   const outs = [...cell.querySelectorAll('.jp-OutputArea-output')];
   const mimes = outs.map(o => o.getAttribute('data-mime-type'));
-  // The widget renderer sets no data-mime-type: its output holds the view's root element.
+  // The widget renderer sets no data-mime-type: its output holds the view's root element
+  // (.jupyter-widgets for ipywidgets; an anywidget explorer's .l2l-explorer inside a plain .lm-Widget).
   // A fallback (image/svg+xml, text/plain) is shown with its mime type instead.
-  const view = outs.find(o => !o.hasAttribute('data-mime-type') && o.querySelector(':scope > .jupyter-widgets'));
+  const view = outs.find(o => !o.hasAttribute('data-mime-type') && o.querySelector(':scope > .jupyter-widgets, :scope > .lm-Widget > .l2l-explorer'));
   if (!view) return `no live widget view; outputs shown as ${JSON.stringify(mimes)}`;
   if (!wantExplorer) return 'ok';
   const ex = view.querySelector('.l2l-explorer');
