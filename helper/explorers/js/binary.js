@@ -1,6 +1,6 @@
 // binary.js - BinaryExplorer's front end: one logit z and a label y; BCELoss on sigmoid(z)
 // against BCEWithLogitsLoss on z, both in float32 as torch computes them (lossmath.js).
-// It shows the two ways the first one fails for y = 0: it DRIFTS below the exact loss from
+// It shows the two ways the first one fails for y = 0: it DRIFTS off the exact loss from
 // about z = 10 (float32 sigmoid(z) is so close to 1 that 1 - sigmoid(z) keeps few digits),
 // then JUMPS to the clamp 100 where sigmoid(z) rounds to exactly 1 (log 0 clamped at -100).
 import { bceLoss, bceWithLogits, binaryState, sigmoid } from "./lossmath.js";
