@@ -334,3 +334,30 @@ def test_a_javascript_error_is_shown_in_the_widget_and_told_to_python_and_torch_
     assert agree == ["\u2713 torch agrees", None]
     assert disagree[0].startswith("\u2717 torch disagrees: loss: page 2, torch 2.5") and disagree[1] == "alert"
     assert stale[0].startswith("checking with torch")  # torch's numbers were for other inputs
+
+
+def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format(tmp_path):
+    """kit.js's colours are helper.palette's and its fmt writes what helper._format.fmt writes
+    (the page and the static SVG / text/plain must show the same strings)."""
+    from helper._format import fmt
+    from helper.palette import OKABE_ITO
+
+    xs = [0.0, -0.0, 1.5, -1.5, 2.3257064819335938, -4.9999e-5, 4.9999e-5, 0.00005, 123456.789, -2.0025,
+          1e-300, math.inf, -math.inf, math.nan, 0.1 + 0.2, -0.00004, 99.99995]
+    as_js = [x if math.isfinite(x) else {"inf": "Infinity", "-inf": "-Infinity"}.get(str(x), "NaN") for x in xs]
+    probe = tmp_path / "fmt.mjs"
+    probe.write_text(
+        f"import {{ OKABE, fmt, fmtBig }} from {json.dumps((JS_DIR / 'kit.js').as_uri())};\n"
+        f"const xs = {json.dumps(as_js)}.map(Number);\n"
+        "console.log(JSON.stringify({ okabe: OKABE, f4: xs.map((x) => fmt(x, 4)), f1: xs.map((x) => fmt(x, 1)),"
+        " p3: xs.map((x) => fmt(x, 3, true)), big: [1234567.5, -9.87654e40, 12.5].map(fmtBig) }));\n"
+    )
+    proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    palette = {v.upper() for v in OKABE_ITO.values()}
+    assert {v.upper() for v in out["okabe"].values()} <= palette
+    assert out["f4"] == [fmt(x, ".4f") for x in xs]
+    assert out["f1"] == [fmt(x, ".1f") for x in xs]
+    assert out["p3"] == [fmt(x, "+.3f") for x in xs]
+    assert out["big"] == [fmt(1234567.5, ".5g"), fmt(-9.87654e40, ".5g"), fmt(12.5, ".4f")]

@@ -7,7 +7,8 @@
 import { agrees } from "./lossmath.js";
 
 export const SVGNS = "http://www.w3.org/2000/svg";
-// Okabe-Ito colour-blind-safe palette (the same values as helper/_svg.py).
+// Okabe-Ito colour-blind-safe palette: helper/palette.py's values (tests/unit/test_explorer_js.py
+// checks they stay the same).
 export const OKABE = {
   orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2", vermillion: "#D55E00",
 };
@@ -24,7 +25,8 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A number with a fixed number of decimals; inf, -inf, nan as words; never "-0.0000". */
+/** A number with a fixed number of decimals; inf, -inf, nan as words; never "-0.0000".
+ * Writes what helper._format.fmt(x, ".{decimals}f") writes (tested in test_explorer_js.py). */
 export function fmt(x, decimals = 4, plus = false) {
   if (Number.isNaN(x)) return "nan";
   if (x === Infinity) return "inf";
