@@ -186,6 +186,11 @@ def test_logits_explorer_by_keyboard(explorers_nb: NotebookPage) -> None:
     assert ex.accessible_name(".l2l-temperature input") == "temperature T"
     ex.screenshot("logits_explorer")
 
+    assert ex.root.locator(".l2l-loss").get_attribute("aria-live") == "polite"
+    ex.tab_to(".l2l-logit-1 input")
+    outline = ex.page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                               " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert outline[0] != "none" and outline[1] >= 2, f"keyboard focus not visible: outline {outline}"
     z[1] = 1.1
     ex.keys(".l2l-logit-1 input", "ArrowRight")
     ex.expect(".l2l-loss", f"loss = {_num(_ce(z, y))}", "ArrowRight on z_1")
