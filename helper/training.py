@@ -310,6 +310,6 @@ def reliability_diagram(panels: dict[str, tuple[torch.Tensor, torch.Tensor]], *,
         ax.plot([0, 1], [0, 1], color="#000000", linewidth=1, linestyle=":", label="perfect calibration")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        _style(ax, f"{title}\nECE = {ece:.3f}", "confidence (largest probability)", "accuracy")
+        _style(ax, f"{title}; ECE = {ece:.3f}", "confidence (largest probability)", "accuracy")
     axes[0].legend(fontsize=_FONT - 2, frameon=False, loc="upper left")
     return fig
