@@ -42,7 +42,8 @@ class TrainingPlayer(widgets.VBox):
 
     Attributes
     ----------
-    play: the ``ipywidgets.Play`` whose value is the step shown.
+    play: the ``ipywidgets.Play`` whose value is the step shown (its own icon buttons are hidden).
+    play_button: the ``ToggleButton`` "Play"/"Pause", linked in the browser to ``play.playing``.
     step_button, restart_button: ``Button`` widgets (one step forward; back to step 0).
     history: the :class:`~helper.training.History` of the run.
     """
@@ -57,8 +58,15 @@ class TrainingPlayer(widgets.VBox):
         self.history: History = train(X, y, steps=steps, lr=lr, num_classes=3)
         self._X, self._y = X.detach(), y.detach()
         self._box = self._bounds()
-        self.play = widgets.Play(value=0, min=0, max=steps, step=1, interval=120, description="Play training")
-        self.play.layout.width = "auto"
+        # ipywidgets' Play draws icon-only buttons with no accessible name, so its view stays hidden
+        # and a named ToggleButton drives its `playing` trait in the browser (jslink, no kernel trip);
+        # the hidden view still runs the timer that advances `value`. No icon: Font Awesome's glyph
+        # would become part of the button's accessible name.
+        self.play = widgets.Play(value=0, min=0, max=steps, step=1, interval=120, layout=widgets.Layout(display="none"))
+        self.play_button = widgets.ToggleButton(
+            value=False, description="Play", tooltip="play the training steps from here to the end"
+        )
+        self._link = widgets.jslink((self.play_button, "value"), (self.play, "playing"))
         self.step_button = widgets.Button(description="Step", tooltip="one gradient step forward")
         self.restart_button = widgets.Button(description="Back to step 0", tooltip="show the untrained model")
         self.readout = widgets.HTML()
@@ -66,7 +74,8 @@ class TrainingPlayer(widgets.VBox):
         self.step_button.on_click(lambda _: self._go(self.play.value + 1))
         self.restart_button.on_click(lambda _: self._go(0))
         self.play.observe(lambda _: self._redraw(), names="value")
-        controls = widgets.HBox([self.play, self.step_button, self.restart_button])
+        self.play.observe(self._on_playing, names="playing")
+        controls = widgets.HBox([self.play_button, self.step_button, self.restart_button, self.play])
         super().__init__([controls, self.readout, self.chart])
         self.add_class("l2l-explorer")
         self._redraw()
@@ -88,6 +97,9 @@ class TrainingPlayer(widgets.VBox):
             "logit_norm": float(h.logit_norm[k]),
             "log_C": math.log(3),
         }
+
+    def _on_playing(self, change: dict[str, Any]) -> None:
+        self.play_button.description = "Pause" if change["new"] else "Play"
 
     def _go(self, step: int) -> None:
         self.play.value = max(0, min(int(step), self.history.steps))

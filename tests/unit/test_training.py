@@ -251,6 +251,12 @@ def test_player_shows_the_run_that_train_computes(blobs):
     assert player.step == 12
     player.restart_button.click()
     assert player.step == 0
+    # The named toggle says what pressing it will do; the Play view itself is hidden (unnamed icons).
+    assert player.play.layout.display == "none" and player.play_button.description == "Play"
+    player.play.playing = True  # as the browser link sets it
+    assert player.play_button.description == "Pause"
+    player.play.playing = False
+    assert player.play_button.description == "Play"
 
 
 def test_player_output_is_deterministic_and_has_no_addresses(blobs):
