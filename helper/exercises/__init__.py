@@ -25,18 +25,19 @@ class Exercise:
     hint: str
     rtol: float = 1e-4
     atol: float = 1e-6
+    solution: str = ""  # code that assigns `answer` in the exercise cell's namespace (as on branch content)
 
 
 EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(key: str, hint: str, *, rtol: float = 1e-4, atol: float = 1e-6):
+def exercise(key: str, hint: str, *, rtol: float = 1e-4, atol: float = 1e-6, solution: str = ""):
     """Register the decorated zero-argument function as the oracle of exercise ``key``."""
 
     def register(fn: Callable[[], Any]) -> Callable[[], Any]:
         if key in EXERCISES:
             raise ValueError(f"exercise {key!r} is registered twice")
-        EXERCISES[key] = Exercise(key, fn, hint, rtol, atol)
+        EXERCISES[key] = Exercise(key, fn, hint, rtol, atol, solution.strip())
         return fn
 
     return register

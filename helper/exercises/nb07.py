@@ -23,6 +23,9 @@ _LM_TARGETS = torch.tensor([[0, 1, 1, 2, -100]])
     "07.entropy_bits",
     hint="the entropy is minus the sum of q * log q; torch.log is the natural log (nats), "
     "and one bit is ln 2 nats.",
+    solution="""
+answer = (q_bits * torch.log(1 / q_bits)).sum() / torch.log(torch.tensor(2.0))
+""",
 )
 def _entropy_bits() -> float:
     return (torch.special.entr(_Q).sum() / math.log(2)).item()
@@ -32,6 +35,11 @@ def _entropy_bits() -> float:
     "07.smoothing_floor",
     hint="the loss is H(q) + KL(q || p) and the KL part can reach 0, so the floor is the entropy of the "
     "smoothed target: 1 - eps + eps/C on the true class and eps/C on each of the other C - 1.",
+    solution="""
+q_smooth = torch.full((C,), eps / C)
+q_smooth[0] += 1 - eps
+answer = -(q_smooth * torch.log(q_smooth)).sum()  # H(q): the loss when softmax(z) = q
+""",
 )
 def _smoothing_floor() -> float:
     # Reached by logits equal to log q: then softmax(z) = q and the KL part is 0.
@@ -43,6 +51,11 @@ def _smoothing_floor() -> float:
     "07.perplexity",
     hint="average the cross-entropy over the real positions only (leave the -100 one out, as "
     "ignore_index does), then take exp of that mean.",
+    solution="""
+V = logits.shape[-1]
+mean_ce = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))  # ignore_index=-100 drops the padding
+answer = torch.exp(mean_ce)
+""",
 )
 def _perplexity() -> float:
     V = _LM_LOGITS.shape[-1]

@@ -26,6 +26,10 @@ _LABELS = torch.tensor([0, 1, 1, 1, 2, 1, 1, 2])
     "08.grad_W",
     hint="first the gradient with respect to the logits, G = (softmax(Z) - onehot(y)) / N with "
     "Z = X @ W.T + b; then the chain rule through Z gives G.T @ X (shape (3, 2)).",
+    solution="""
+G = (torch.softmax(X_tiny @ W_tiny.T + b_tiny, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
+answer = G.T @ X_tiny
+""",
 )
 def _grad_W() -> torch.Tensor:
     W = _W.clone().requires_grad_(True)
@@ -37,6 +41,12 @@ def _grad_W() -> torch.Tensor:
     "08.one_step",
     hint="from W = 0 and b = 0 every probability is 1/3; compute the gradients there (G.T @ X for W, "
     "G summed over the batch for b), subtract lr times them, then the mean cross-entropy of the new logits.",
+    solution="""
+W1, b1 = torch.zeros(3, 2), torch.zeros(3)
+G = (torch.softmax(X_tiny @ W1.T + b1, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
+W1, b1 = W1 - lr * G.T @ X_tiny, b1 - lr * G.sum(dim=0)
+answer = F.cross_entropy(X_tiny @ W1.T + b1, y_tiny)
+""",
 )
 def _one_step() -> float:
     W = torch.zeros(3, 2, requires_grad=True)
@@ -53,6 +63,15 @@ def _one_step() -> float:
     "8 rows, and add.",
     rtol=1e-4,
     atol=1e-5,
+    solution="""
+conf, pred = probs.max(dim=1)
+correct = (pred == labels).float()
+answer = 0.0
+for k in range(10):
+    in_bin = (conf > k / 10) & (conf <= (k + 1) / 10)
+    if in_bin.any():
+        answer += in_bin.float().mean() * (correct[in_bin].mean() - conf[in_bin].mean()).abs()
+""",
 )
 def _ece() -> float:
     return expected_calibration_error(_PROBS, _LABELS, bins=10)

@@ -462,3 +462,12 @@ def test_the_ece_exercise_has_a_bin_with_several_rows_and_differs_from_its_mista
     conf = probs.max(dim=1).values
     counts = torch.bincount(((conf * 10).ceil().long() - 1).clamp(0, 9), minlength=10)
     assert counts.max() >= 2 and (counts == 1).any()
+
+
+@pytest.mark.parametrize("key", sorted(k for k in CASES if k[:2] in ("07", "08")))
+def test_the_kept_solution_code_answers_its_exercise(key, capsys):
+    """Exercise.solution (for make solutions) run in the exercise cell's namespace is accepted."""
+    namespace = cell_data(key)
+    exec(EXERCISES[key].solution, namespace)
+    assert check(key, namespace["answer"]) is True
+    assert capsys.readouterr().out.strip() == f"[{key}] Correct. Well done."
