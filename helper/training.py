@@ -62,19 +62,24 @@ def _check_positive(name: str, value: object) -> float:
     return float(value)
 
 
-def _check_batch(X: torch.Tensor, y: torch.Tensor) -> None:
+def _check_batch(X: torch.Tensor, y: torch.Tensor, names: tuple[str, str] = ("X", "y")) -> None:
+    x_name, y_name = names
     if not isinstance(X, torch.Tensor) or not X.is_floating_point() or X.dim() != 2:
-        raise TypeError(f"X must be a 2-D float tensor (N, D), got {type(X).__name__} {getattr(X, 'shape', '')}")
+        raise TypeError(
+            f"{x_name} must be a 2-D float tensor (N, D), got {type(X).__name__} {getattr(X, 'shape', '')}"
+        )
     if not isinstance(y, torch.Tensor) or y.dtype != torch.long or y.dim() != 1:
-        raise TypeError(f"y must be a 1-D int64 tensor of class indices, got {type(y).__name__} {getattr(y, 'dtype', '')}")
+        raise TypeError(
+            f"{y_name} must be a 1-D int64 tensor of class indices, got {type(y).__name__} {getattr(y, 'dtype', '')}"
+        )
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+        raise ValueError(f"{x_name} and {y_name} must have the same length, got {len(X)} and {len(y)}")
 
 
 def _check_probs(probs: torch.Tensor, labels: torch.Tensor) -> None:
     if not isinstance(probs, torch.Tensor) or not probs.is_floating_point() or probs.dim() != 2:
         raise TypeError(f"probs must be a 2-D float tensor (N, C) of probabilities, got {type(probs).__name__}")
-    _check_batch(probs, labels)
+    _check_batch(probs, labels, ("probs", "labels"))
 
 
 def make_blobs(n_per_class: int, *, seed: int, spread: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -236,7 +241,7 @@ def fit_temperature(
     number again between the best one's neighbours. Fit it on held-out data, never on
     the training set. Dividing by ``T > 0`` keeps every argmax, so accuracy is unchanged.
     """
-    _check_batch(logits, labels)
+    _check_batch(logits, labels, ("logits", "labels"))
     lo, hi = _check_positive("lo", lo), _check_positive("hi", hi)
     _check_int("points", points, 3)
     if not lo < hi:

@@ -210,6 +210,8 @@ def test_temperature_keeps_every_prediction():
     labels = torch.randint(0, 5, (100,), generator=gen)
     T = fit_temperature(logits, labels)
     assert torch.equal((logits / T).argmax(1), logits.argmax(1))
+    with pytest.raises(TypeError, match="labels must be a 1-D int64"):
+        fit_temperature(logits, labels.float())
     with pytest.raises(ValueError, match="lo must be below hi"):
         fit_temperature(logits, labels, lo=2.0, hi=1.0)
 
