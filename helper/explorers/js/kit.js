@@ -38,7 +38,9 @@ export function fmt(x, decimals = 4, plus = false) {
 /** Fixed decimals for ordinary sizes, 5 significant digits in scientific notation beyond 1e6. */
 export function fmtBig(x) {
   if (!Number.isFinite(x) || Math.abs(x) < 1e6) return fmt(x, 4);
-  return x.toExponential(4).replace(/e\+?/, "e+").replace("e+-", "e-");
+  const [m, e] = x.toExponential(4).split("e");
+  const n = Number(e);
+  return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`; // as Python's ".5g"
 }
 
 /**

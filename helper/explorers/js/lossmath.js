@@ -80,6 +80,12 @@ export function logMax(dtype) {
   return Math.log(finfoMax(dtype));
 }
 
+/** Below this z, exp(z) rounds to 0 in a dtype: log of half the smallest subnormal
+ * (-17.33 float16, -103.97 float32, -745.13 float64). */
+export function logTiny(dtype) {
+  return { float16: -25, float32: -150, float64: -1075 }[dtype] * LN2;
+}
+
 /** A list of numbers cast to a dtype (torch.tensor(values, dtype=...)). */
 export function cast(values, dtype) {
   const r = dtype === "float16" ? f16round : rounder(dtype);
