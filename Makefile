@@ -23,9 +23,11 @@ help:
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
+	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
 	@echo "make present    JupyterLab with large lecture fonts"
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
+	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -59,10 +61,10 @@ outputs: $(STAMP)
 	$(PY) -m helper.course.outputs
 
 bench: $(STAMP)
-	$(PY) tests/bench/bench_explorers.py
+	$(PY) tests/bench/bench_explorers.py $(ARGS)
 
 bench-lab: $(STAMP)
-	$(PY) tests/bench/bench_lab.py
+	$(PY) tests/bench/bench_lab.py $(ARGS)
 
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides

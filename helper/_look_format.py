@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from helper._format import nonfinite
 from helper._look_values import GAP, Kind, Shown
 
 # Floats with FIXED_MIN <= |x| < FIXED_MAX print in fixed point; the others as a
@@ -43,20 +44,18 @@ def float_parts(x: float, precision: int) -> tuple[str, int | None]:
 
 def latex_float(x: float, precision: int) -> str:
     r"""A float as LaTeX: ``1.54``, ``100``, ``1.23 \times 10^{5}``, ``\mathrm{NaN}``, ``-\infty``."""
-    if math.isnan(x):
-        return r"\mathrm{NaN}"
-    if math.isinf(x):
-        return r"\infty" if x > 0 else r"-\infty"
+    special = nonfinite(x, latex=True)
+    if special is not None:
+        return special
     digits, exponent = float_parts(x, precision)
     return digits if exponent is None else rf"{digits} \times 10^{{{exponent}}}"
 
 
 def text_float(x: float, precision: int) -> str:
     """A float as plain text: ``1.54``, ``100``, ``1.23e+05``, ``nan``, ``-inf``."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
+    special = nonfinite(x)
+    if special is not None:
+        return special
     digits, exponent = float_parts(x, precision)
     return digits if exponent is None else f"{digits}e{exponent:+03d}"
 

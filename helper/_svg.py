@@ -24,6 +24,9 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from helper._format import fmt
+from helper.palette import OKABE_ITO
+
 __all__ = [
     "Theme",
     "LIVE",
@@ -41,17 +44,15 @@ __all__ = [
     "bars",
 ]
 
-# Okabe & Ito's colour-blind-safe palette.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "black": "#000000",
-}
+# Bar chart geometry (px, in SVG user units): what `bars` draws around each bar.
+BAR_FILL = 0.62  # share of its slot a bar's width takes
+MIN_SLOT_FOR_VALUE = 44  # narrower slots print no value on the bar (text summary and state() have it)
+TITLE_RISE = 10  # title baseline above the chart box
+VALUE_RISE = 6  # value baseline above the bar top (or the zero line)
+LABEL_DROP = 20  # class label baseline below the chart box
+TAG_DROP = 38  # "target" tag baseline below the chart box
+HATCH_GAP = 7  # spacing of the target bar's hatching
+TITLE_SIZE, LABEL_SIZE, VALUE_SIZE = 16, 15, 14  # font sizes
 
 
 @dataclass(frozen=True)
@@ -77,20 +78,6 @@ STATIC = Theme(
     background="#ffffff",
     root_style="font-family:DejaVu Sans,Arial,Helvetica,sans-serif;max-width:100%;height:auto",
 )
-
-
-def fmt(x: float, spec: str = ".4f") -> str:
-    """Format a number with a fixed spec; ``inf``, ``-inf``, ``nan`` as such, never ``-0.000``."""
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    out = format(x, spec)
-    # A value that rounds to zero keeps no sign ("-0.000" reads like a bug).
-    if out.lstrip("+-").strip("0.") == "" and out[0] in "+-":
-        out = ("+" if "+" in spec else "") + out[1:]
-    return out
 
 
 def esc(s: str) -> str:
@@ -191,7 +178,7 @@ def square(x: float, y: float, r: float, *, fill: str, stroke: str) -> str:
     return rect(x - r, y - r, 2 * r, 2 * r, fill=fill, stroke=stroke, stroke_width=2)
 
 
-def _hatch(x: float, y: float, w: float, h: float, colour: str, gap: float = 7) -> list[str]:
+def _hatch(x: float, y: float, w: float, h: float, colour: str, gap: float = HATCH_GAP) -> list[str]:
     """Diagonal hatching inside a rectangle, drawn as clipped segments (no pattern ids needed)."""
     out = []
     # Lines x - y' = c for y' measured downward from the top; clip each to the box.
@@ -231,7 +218,7 @@ def bars(
     """
     out: list[str] = []
     if title:
-        out.append(text(x0, y0 - 10, title, theme, size=16, bold=True))
+        out.append(text(x0, y0 - TITLE_RISE, title, theme, size=TITLE_SIZE, bold=True))
     span = hi - lo
 
     def ypos(v: float) -> float:
@@ -242,7 +229,7 @@ def bars(
     out.append(line(x0, y0, x0, y0 + height, stroke=theme.faint, width=1))
     n = len(values)
     slot = width / n
-    bw = slot * 0.62
+    bw = slot * BAR_FILL
     for i, (v, lab) in enumerate(zip(values, labels)):
         cx = x0 + slot * (i + 0.5)
         finite = math.isfinite(v)
@@ -261,11 +248,11 @@ def bars(
             )
         # Value above a positive bar; for a negative bar, just above the zero line (free space there).
         # Too narrow a slot for a readable number: leave it to the text summary and state().
-        if slot >= 44:
-            vy = (min(top, zero) - 6) if (finite and v >= 0) else (zero - 6)
-            out.append(text(cx, vy, fmt(v, value_fmt), theme, size=14, anchor="middle"))
-        out.append(text(cx, y0 + height + 20, lab, theme, size=15, anchor="middle", bold=(i == mark)))
+        if slot >= MIN_SLOT_FOR_VALUE:
+            vy = (min(top, zero) if (finite and v >= 0) else zero) - VALUE_RISE
+            out.append(text(cx, vy, fmt(v, value_fmt), theme, size=VALUE_SIZE, anchor="middle"))
+        out.append(text(cx, y0 + height + LABEL_DROP, lab, theme, size=LABEL_SIZE, anchor="middle", bold=(i == mark)))
         if i == mark:
-            out.append(text(cx, y0 + height + 38, "target", theme, size=14, anchor="middle", bold=True))
+            out.append(text(cx, y0 + height + TAG_DROP, "target", theme, size=VALUE_SIZE, anchor="middle", bold=True))
     out.append(line(x0, zero, x0 + width, zero, stroke=theme.ink, width=1.5))
     return out

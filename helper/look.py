@@ -34,11 +34,14 @@ entries followed by ``*``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
+from helper._format import check_int as _check_int
 from helper._look_format import latex_value, text_value
 from helper._look_values import Shown, prepare
+from helper.palette import HIGHLIGHT
 
 __all__ = ["LookSettings", "look", "to_latex", "to_markdown"]
 
@@ -62,7 +65,7 @@ class LookSettings:
     precision: int = 3
     threshold: int = 1000
     edgeitems: int = 3
-    highlight_color: str = "#D55E00"
+    highlight_color: str = HIGHLIGHT
 
     def __post_init__(self) -> None:
         _check_int("precision", self.precision, 1, 17)
@@ -70,14 +73,6 @@ class LookSettings:
         _check_int("edgeitems", self.edgeitems, 1, None)
         if not isinstance(self.highlight_color, str) or not _COLOR.fullmatch(self.highlight_color):
             raise ValueError(f"LookSettings.highlight_color must be a '#RRGGBB' string, got {self.highlight_color!r}")
-
-
-def _check_int(name: str, value: object, low: int, high: int | None) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < low or (high is not None and value > high):
-        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise ValueError(f"{name} must be {bounds}, got {value}")
 
 
 def _settings(settings: LookSettings | None, precision: int | None) -> LookSettings:
@@ -88,7 +83,7 @@ def _settings(settings: LookSettings | None, precision: int | None) -> LookSetti
     if precision is not None:
         _check_int("precision", precision, 1, 17)
         if precision != settings.precision:
-            settings = LookSettings(precision, settings.threshold, settings.edgeitems, settings.highlight_color)
+            settings = dataclasses.replace(settings, precision=precision)
     return settings
 
 

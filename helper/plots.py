@@ -22,30 +22,16 @@ import torch.nn.functional as F
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helper._format import check_int as _check_int
+from helper.palette import OKABE_ITO
+
 __all__ = ["PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one"]
 
-#: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia.
-PALETTE: dict[str, str] = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "vermillion": "#D55E00",
-    "green": "#009E73",
-    "sky": "#56B4E9",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "black": "#000000",
-}
+#: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia (helper.palette).
+PALETTE = OKABE_ITO
 
 _FONT = 12
 _LINE = 2.4
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return value
 
 
 def _style(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
@@ -175,8 +161,8 @@ def bce_parting(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) -> Fi
     r"""``BCELoss(sigmoid(z), y)`` vs ``BCEWithLogitsLoss(z, y)`` as the logit ``z`` grows.
 
     In float32, ``sigmoid(z)`` rounds to exactly 1 from z = 16.64 on, so for
-    ``y = 0`` BCELoss has to take ``log(0)``; PyTorch clamps the log at -100 and the
-    loss jumps to 100, while BCEWithLogitsLoss keeps growing like z. Before that,
+    ``y = 0`` BCELoss has to take ``log(0)``; PyTorch clamps the log at
+    ``helper.facts.BCE_LOG_CLAMP`` (-100) and the loss jumps to ``BCE_CLAMPED_LOSS`` (100), while BCEWithLogitsLoss keeps growing like z. Before that,
     the rounding already makes BCELoss a staircase. ``y`` is the target in [0, 1].
     """
     data = bce_parting_data(y, z_max=z_max, points=points)

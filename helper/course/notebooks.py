@@ -13,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 PATTERN = "[0-9][0-9]_*.ipynb"
+# Where a notebook keeps a live widget: the view in an output, the models in the metadata.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:

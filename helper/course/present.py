@@ -15,8 +15,8 @@ so the user's own JupyterLab settings are neither read nor changed, and
 changes made during the lecture are forgotten afterwards.
 
 Live slides: present in JupyterLab itself (View > Presentation Mode, Alt+P),
-where the explorers run.  jupyterlab-rise 0.43.1 is installed and its slideshow
-(``/rise/<notebook>``, printed with ``--rise``) shows Markdown, math and code,
+where the explorers run.  jupyterlab-rise 0.43.1's slideshow (``/rise/<notebook>``)
+shows Markdown, math and code,
 but not live widgets: in its stand-alone page the ipywidgets 8 manager fails to
 load (it needs JupyterLab 4.6 modules, including ``@jupyterlab/console``, that
 the RISE page does not share), so an explorer shows only its static snapshot.
@@ -34,10 +34,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from helper.course import ASSETS
-from helper.course.notebooks import NOTEBOOK_DIR, notebooks
+from helper.course.notebooks import NOTEBOOK_DIR
 
 LECTURE = ASSETS / "lecture"
 HOST = "127.0.0.1"
@@ -80,13 +79,6 @@ def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = Fal
     return cmd
 
 
-def slide_urls(port: int, token: str, root_dir: Path) -> list[str]:
-    """The jupyterlab-rise slideshow URL of every notebook in `root_dir`."""
-    return [
-        f"http://{HOST}:{port}/rise/{quote(path.name)}?token={token}" for path in notebooks(root_dir)
-    ]
-
-
 class _Stop(Exception):
     """SIGTERM arrived (turned into an exception so the temporary folder is removed)."""
 
@@ -105,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-root", action="store_true", help="needed when running as root")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     parser.add_argument("--root-dir", type=Path, default=NOTEBOOK_DIR, help="default: notebooks/")
-    parser.add_argument("--rise", action="store_true", help="also print the jupyterlab-rise slideshow URLs")
     args = parser.parse_args(argv)
     root_dir = args.root_dir.resolve()
     if not root_dir.is_dir():
@@ -120,10 +111,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lecture mode: http://{HOST}:{args.port}/lab?token={token}")
         print("  View > Presentation Mode (Alt+P) for the largest fonts; lecture settings are temporary;")
         print("  autosave is off, so running cells does not rewrite the notebooks (File > Save does).")
-        if args.rise:
-            print("  jupyterlab-rise slideshows (explorers appear as static snapshots there):")
-            for url in slide_urls(args.port, token, root_dir):
-                print(f"    {url}")
         sys.stdout.flush()
         proc = subprocess.Popen(cmd, env=env, cwd=root_dir)
         signal.signal(signal.SIGTERM, _raise_stop)
@@ -136,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
                     # it asks to confirm, and quits at once on a second Ctrl+C.
                     continue
         except _Stop as stop:
-            # Let JupyterLab stop its kernels before the temporary settings go away.
+            # Let JupyterLab stop its kernels before the temporary settings go away; a second
+            # SIGTERM (make passes one on too) must not cut that short.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             proc.terminate()
             try:
                 proc.wait(timeout=30)

@@ -35,7 +35,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from helper.course import ASSETS, install_hint, node_modules
-from helper.course.notebooks import ROOT, notebooks as course_notebooks
+from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
 
 TEMPLATES = ASSETS / "slides_template"
 DEFAULT_OUT = ROOT / "build" / "slides"
@@ -46,8 +46,6 @@ REVEAL_THEME = "white"
 # MathJax 2 entry point; never latest.js, which asks a CDN for the newest version.
 MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # What nbconvert can show in place of a live widget.
 STATIC_FALLBACKS = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown", "text/latex")
 

@@ -16,8 +16,7 @@ import pytest
 
 from labdriver import NotebookPage, write_notebook
 
-from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS, notebooks
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS, WIDGET_VIEW, notebooks
 _EXPLORER_CALL = re.compile(r"\b\w*Explorer\(")
 
 pytestmark = pytest.mark.browser

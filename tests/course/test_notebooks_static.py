@@ -18,13 +18,11 @@ from pathlib import Path
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from helper.course.notebooks import ROOT, notebooks
+from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks
 from mathjax_check import markdown_math, tex_errors
 
 NOTEBOOKS = notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _load(path: Path) -> dict:

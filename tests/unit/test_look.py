@@ -21,10 +21,11 @@ import torch
 import helper._look_format as look_format
 from helper.course import install_hint, node_modules
 from helper.look import LookSettings, look, to_latex, to_markdown
+from helper.palette import OKABE_ITO
 from mathjax_check import markdown_errors, tex_errors
 
 ROOT = Path(__file__).resolve().parents[2]
-VERMILLION = "#D55E00"
+VERMILLION = OKABE_ITO["vermillion"]  # the documented default highlight colour
 
 
 def _cells(tex: str) -> list[list[str]]:

@@ -12,6 +12,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from helper import plots
+from helper.facts import BCE_CLAMPED_LOSS
 from helper.plots import (
     PALETTE,
     bce_parting,
@@ -109,7 +110,7 @@ def test_the_plotted_curves_are_the_data():
 def test_bce_parting_shows_the_clamp_at_100():
     d = bce_parting_data(0.0, z_max=30.0, points=31)
     z = d["z"]
-    assert d["bce"][z == 20].item() == 100.0
+    assert d["bce"][z == 20].item() == BCE_CLAMPED_LOSS
     assert d["bce_logits"][z == 20].item() == pytest.approx(20.0)
     ordinary = z <= 10
     assert torch.allclose(d["bce"][ordinary], d["bce_logits"][ordinary], rtol=1e-4)
