@@ -204,6 +204,17 @@ def test_fitted_temperature_agrees_with_lbfgs_on_log_t():
     assert T == pytest.approx(2.5, rel=0.1)
 
 
+def test_the_temperature_search_scores_each_t_with_cross_entropy():
+    from helper.training import _nll_per_temperature
+
+    gen = torch.Generator().manual_seed(9)
+    z = torch.randn(64, 4, generator=gen, dtype=torch.float64)
+    labels = torch.randint(0, 4, (64,), generator=gen)
+    temps = torch.tensor([0.1, 0.7, 1.0, 3.0], dtype=torch.float64)
+    want = torch.stack([F.cross_entropy(z / t, labels) for t in temps])
+    torch.testing.assert_close(_nll_per_temperature(z, labels, temps), want, rtol=1e-12, atol=1e-12)
+
+
 def test_temperature_keeps_every_prediction():
     gen = torch.Generator().manual_seed(8)
     logits = torch.randn(100, 5, generator=gen)
