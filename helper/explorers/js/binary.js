@@ -35,7 +35,7 @@ function render({ model, el }) {
   });
   zs.input.addEventListener("change", sync.now);
   const buttons = [0, 1].map((v) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: `y = ${v}`, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: `y = ${v}`, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("label", v); sync.now(); });
     return b;
   });

@@ -36,7 +36,7 @@ function render({ model, el }) {
     return s;
   });
   const units = ["nats", "bits"].map((u) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: u, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: u, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("unit_name", u); sync.now(); });
     return b;
   });

@@ -32,7 +32,7 @@ function render({ model, el }) {
     s.input.addEventListener("change", sync.now);
     return s;
   });
-  const select = h("select", { "aria-label": "target class y", class: "l2l-select" });
+  const select = h("select", { "aria-label": "target class y", class: "l2l-select", "data-lm-suppress-shortcuts": "true" });
   labels().forEach((lab, i) => select.append(h("option", { value: i, text: named() ? `${i}: ${lab}` : String(i) })));
   select.value = String(model.get("y"));
   select.addEventListener("change", () => {

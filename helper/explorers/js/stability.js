@@ -37,7 +37,7 @@ function render({ model, el }) {
   });
   [shift, scale].forEach((s) => s.input.addEventListener("change", sync.now));
   const buttons = DTYPES.map((d) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: d, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: d, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("dtype_name", d); sync.now(); });
     return b;
   });
