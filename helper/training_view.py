@@ -119,13 +119,13 @@ class TrainingPlayer(widgets.VBox):
 
     def _redraw(self) -> None:
         s = self.state()
+        self.chart.value = self._draw(_svg.LIVE)  # chart first: the readout (aria-live) announces a drawn frame
         self.readout.value = (
             '<div aria-live="polite" style="font-size:16px;padding:2px 0">'
             f"step <b>{s['step']}</b> of {s['steps']} &middot; loss <b>{s['loss']:.4f}</b> "
             f"(started at log 3 = {s['log_C']:.4f}) &middot; accuracy <b>{100 * s['accuracy']:.1f}%</b> "
             f"&middot; mean logit length <b>{s['logit_norm']:.2f}</b></div>"
         )
-        self.chart.value = self._draw(_svg.LIVE)
 
     def static_svg(self) -> str:
         """The current frame as a standalone SVG on a white card."""

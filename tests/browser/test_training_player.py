@@ -2,7 +2,8 @@
 
 A scratch notebook builds a short player; the test presses its buttons (keyboard for Step,
 as a keyboard-only learner would) and reads the aria-live readout and the chart's text
-alternative, which must name the step the kernel computed.
+alternative, which must name the step the kernel computed; then axe-core (WCAG 2.1 A/AA)
+checks the player in the dark and light themes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from labdriver import NotebookPage, write_notebook
+from test_explorers_in_lab import _axe, _set_theme  # one axe runner for every widget of the course
 
 from helper.training import make_blobs, train
 
@@ -36,7 +38,9 @@ def _wait_step(nb: NotebookPage, step: int, total: int) -> None:
     nb.page.wait_for_function(
         """([step, total]) => {
           const el = document.querySelector('.l2l-explorer [aria-live=polite]');
-          return el && el.textContent.includes(`step ${step} of ${total}`);
+          const svg = document.querySelector('.l2l-explorer svg[role=img]');
+          return el && el.textContent.includes(`step ${step} of ${total}`)
+            && svg && svg.getAttribute('aria-label').startsWith(`Training step ${step} of ${total}:`);
         }""",
         arg=[step, total],
         timeout=20_000,
@@ -69,3 +73,7 @@ def test_step_play_and_back_update_readout_and_chart(open_notebook: Callable[[st
     _wait_step(nb, 0, 6)
     assert re.search(r"loss 1\.0986", _readout(nb))
     assert not nb.problems()
+    for theme in ("JupyterLab Dark", "JupyterLab Light"):
+        _set_theme(nb.page, theme)
+        violations = _axe(nb.page)
+        assert not violations, f"{theme}: " + "\n".join(violations)
