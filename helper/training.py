@@ -26,6 +26,10 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from helper._format import check_int as _check_int
+from helper.palette import OKABE_ITO
+from helper.plots import _style  # the course's one figure style (fonts, grid, spines)
+
 __all__ = [
     "CENTRES",
     "History",
@@ -42,16 +46,8 @@ __all__ = [
 #: Centres of the three blobs: the corners of a triangle around the origin.
 CENTRES = torch.tensor([[0.0, 1.5], [-1.3, -0.75], [1.3, -0.75]])
 
-_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")  # Okabe-Ito blue, vermillion, green, purple
+_COLOURS = tuple(OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple"))
 _FONT = 12
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return value
 
 
 def _check_positive(name: str, value: object) -> float:
@@ -259,15 +255,6 @@ def _nll_per_temperature(z: torch.Tensor, labels: torch.Tensor, temperatures: to
     log_p = torch.log_softmax(z.unsqueeze(0) / temperatures.view(-1, 1, 1), dim=2)  # (P, N, C)
     picked = log_p.gather(2, labels.view(1, -1, 1).expand(len(temperatures), -1, 1)).squeeze(2)
     return -picked.mean(dim=1)
-
-
-def _style(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=_FONT + 1)
-    ax.set_xlabel(xlabel, fontsize=_FONT)
-    ax.set_ylabel(ylabel, fontsize=_FONT)
-    ax.tick_params(labelsize=_FONT - 1)
-    ax.grid(True, color="#dddddd", linewidth=0.8)
-    ax.spines[["top", "right"]].set_visible(False)
 
 
 def training_curves(histories: dict[str, History], *, num_classes: int = 3) -> Figure:

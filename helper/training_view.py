@@ -17,11 +17,12 @@ import ipywidgets as widgets
 import torch
 
 from helper import _svg
+from helper.palette import OKABE_ITO
 from helper.training import History, train
 
 __all__ = ["TrainingPlayer"]
 
-_CLASS_COLOURS = ("#0072B2", "#D55E00", "#009E73")  # Okabe-Ito blue, vermillion, bluish green
+_CLASS_COLOURS = tuple(OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green"))
 _WIDTH, _HEIGHT = 760, 330
 _PLOT = (20, 40, 270, 270)  # x, y, w, h of the data panel
 _CURVE = (380, 40, 350, 240)  # x, y, w, h of the loss panel
