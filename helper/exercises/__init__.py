@@ -163,4 +163,4 @@ def check(key: str, answer: Any) -> bool:
 
 
 # One module per notebook registers its exercises on import.
-from helper.exercises import nb01, nb02, nb03, nb04, nb05, nb06  # noqa: E402,F401
+from helper.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08  # noqa: E402,F401

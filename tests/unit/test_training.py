@@ -1,0 +1,292 @@
+"""helper.training and helper.training_view: each piece against torch (autograd, LBFGS) or a plain loop."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pytest
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+
+from helper.training import (
+    History,
+    calibration_bins,
+    expected_calibration_error,
+    fit_temperature,
+    gradients_by_hand,
+    make_blobs,
+    reliability_diagram,
+    train,
+    training_curves,
+)
+from helper.training_view import TrainingPlayer
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return make_blobs(40, seed=0)
+
+
+# ---------------------------------------------------------------- data
+def test_blobs_are_seeded_balanced_and_leave_the_global_rng_alone():
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    X, y = make_blobs(7, seed=3)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    X2, y2 = make_blobs(7, seed=3)
+    assert X.shape == (21, 2) and X.dtype == torch.float32 and y.dtype == torch.long
+    assert torch.equal(X, X2) and torch.equal(y, y2)
+    assert torch.bincount(y).tolist() == [7, 7, 7]
+    assert not torch.equal(X, make_blobs(7, seed=4)[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"n_per_class": 0, "seed": 0}, ValueError),
+        ({"n_per_class": 2.0, "seed": 0}, TypeError),
+        ({"n_per_class": 2, "seed": -1}, ValueError),
+        ({"n_per_class": 2, "seed": 0, "spread": 0.0}, ValueError),
+        ({"n_per_class": 2, "seed": 0, "spread": "1"}, TypeError),
+    ],
+)
+def test_blobs_reject_bad_arguments_clearly(kwargs, error):
+    n = kwargs.pop("n_per_class")
+    with pytest.raises(error, match="n_per_class|seed|spread"):
+        make_blobs(n, **kwargs)
+
+
+# ---------------------------------------------------------------- gradient and training
+def test_hand_gradient_equals_autograd_in_float64():
+    gen = torch.Generator().manual_seed(1)
+    X = torch.randn(50, 4, generator=gen, dtype=torch.float64)
+    y = torch.randint(0, 5, (50,), generator=gen)
+    W = torch.randn(5, 4, generator=gen, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(5, generator=gen, dtype=torch.float64, requires_grad=True)
+    F.cross_entropy(X @ W.T + b, y).backward()
+    dW, db = gradients_by_hand(W.detach(), b.detach(), X, y)
+    torch.testing.assert_close(dW, W.grad, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(db, b.grad, rtol=1e-12, atol=1e-12)
+
+
+def test_training_by_hand_and_with_autograd_give_the_same_run(blobs):
+    X, y = blobs
+    a = train(X, y, steps=30, lr=0.5)
+    b = train(X, y, steps=30, lr=0.5, gradient="autograd")
+    assert a.steps == 30 and a.W.shape == (31, 3, 2) and a.b.shape == (31, 3)
+    torch.testing.assert_close(a.W, b.W, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(a.loss, b.loss, rtol=1e-6, atol=1e-6)
+    assert math.isclose(a.loss[0].item(), math.log(3), rel_tol=1e-6)
+    assert a.accuracy[0].item() == pytest.approx(1 / 3)  # every argmax is class 0 at W = 0
+    assert a.logit_norm[0].item() == 0.0
+    assert bool((a.loss[1:] < a.loss[:-1]).all()), "full-batch GD at lr 0.5 on this convex loss must descend"
+    assert a.logit_norm[-1] > a.logit_norm[1]
+
+
+def test_history_records_what_torch_computes_at_every_step(blobs):
+    X, y = blobs
+    h = train(X, y, steps=5, lr=0.3)
+    for k in (0, 3, 5):
+        Z = h.logits(X, k)
+        torch.testing.assert_close(Z, X @ h.W[k].T + h.b[k])
+        torch.testing.assert_close(h.loss[k], F.cross_entropy(Z, y))
+        torch.testing.assert_close(h.cross_entropy[k], F.cross_entropy(Z, y))
+        torch.testing.assert_close(h.logit_norm[k], torch.linalg.vector_norm(Z, dim=1).mean())
+        assert h.accuracy[k].item() == pytest.approx((Z.argmax(1) == y).float().mean().item())
+    torch.testing.assert_close(h.logits(X), h.logits(X, 5))
+
+
+def test_softmax_first_trains_the_buggy_loss_and_records_the_real_one(blobs):
+    X, y = blobs
+    h = train(X, y, steps=10, lr=0.5, gradient="autograd", softmax_first=True)
+    Z = h.logits(X, 10)
+    torch.testing.assert_close(h.loss[10], F.cross_entropy(torch.softmax(Z, dim=1), y))
+    torch.testing.assert_close(h.cross_entropy[10], F.cross_entropy(Z, y))
+    assert h.loss[10] > math.log(1 + 2 / math.e)  # notebook 06's floor of the bug
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"steps": -1, "lr": 0.5}, ValueError, "steps"),
+        ({"steps": 3, "lr": 0.0}, ValueError, "lr"),
+        ({"steps": 3, "lr": 0.5, "gradient": "numeric"}, ValueError, "gradient"),
+        ({"steps": 3, "lr": 0.5, "softmax_first": True}, ValueError, "autograd"),
+    ],
+)
+def test_train_rejects_bad_arguments_clearly(blobs, kwargs, error, words):
+    X, y = blobs
+    with pytest.raises(error, match=words):
+        train(X, y, **kwargs)
+
+
+def test_train_rejects_bad_data_clearly(blobs):
+    X, y = blobs
+    with pytest.raises(TypeError, match="y must be a 1-D int64"):
+        train(X, y.float(), steps=1, lr=0.1)
+    with pytest.raises(TypeError, match="X must be a 2-D float"):
+        train(X[:, 0], y, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="same length"):
+        train(X[:-1], y, steps=1, lr=0.1)
+
+
+# ---------------------------------------------------------------- calibration
+def _loop_bins(probs, labels, bins):
+    """Reference: a plain Python loop over (k/bins, (k+1)/bins]."""
+    out = []
+    for p, t in zip(probs.tolist(), labels.tolist()):
+        c = max(p)
+        k = max(0, math.ceil(c * bins) - 1)
+        out.append((min(k, bins - 1), c, float(p.index(c) == t)))
+    rows = []
+    for k in range(bins):
+        members = [(c, ok) for kk, c, ok in out if kk == k]
+        n = len(members)
+        rows.append((n, sum(c for c, _ in members) / n if n else math.nan, sum(ok for _, ok in members) / n if n else math.nan))
+    return rows
+
+
+def test_calibration_bins_match_a_plain_loop():
+    gen = torch.Generator().manual_seed(5)
+    probs = torch.softmax(3 * torch.randn(500, 4, generator=gen, dtype=torch.float64), dim=1)
+    labels = torch.randint(0, 4, (500,), generator=gen)
+    table = calibration_bins(probs, labels, bins=10)
+    for k, (n, conf, acc) in enumerate(_loop_bins(probs, labels, 10)):
+        assert table["count"][k].item() == n
+        if n:
+            assert table["confidence"][k].item() == pytest.approx(conf, rel=1e-12)
+            assert table["accuracy"][k].item() == pytest.approx(acc, rel=1e-12)
+        else:
+            assert math.isnan(table["confidence"][k].item()) and math.isnan(table["accuracy"][k].item())
+    ece = sum(n * abs(acc - conf) for n, conf, acc in _loop_bins(probs, labels, 10) if n) / 500
+    assert expected_calibration_error(probs, labels) == pytest.approx(ece, rel=1e-12)
+
+
+def test_bin_edges_are_closed_on_the_right():
+    probs = torch.tensor([[0.5, 0.5, 0.0], [0.6, 0.4, 0.0], [1.0, 0.0, 0.0]], dtype=torch.float64)
+    table = calibration_bins(probs, torch.tensor([0, 0, 1]), bins=10)
+    assert table["count"].tolist() == [0, 0, 0, 0, 1, 1, 0, 0, 0, 1]  # 0.5 in (0.4, 0.5], 0.6 in (0.5, 0.6]
+
+
+def test_ece_is_zero_when_confidence_equals_accuracy_and_large_when_not():
+    # Four rows at confidence 0.75, three of them right: calibrated.
+    probs = torch.tensor([[0.75, 0.25]] * 4)
+    assert expected_calibration_error(probs, torch.tensor([0, 0, 0, 1])) == pytest.approx(0.0, abs=1e-12)
+    assert expected_calibration_error(probs, torch.tensor([1, 1, 1, 1])) == pytest.approx(0.75)
+
+
+def test_calibration_rejects_bad_input_clearly():
+    with pytest.raises(TypeError, match="probs must be a 2-D float"):
+        calibration_bins(torch.tensor([0.2, 0.8]), torch.tensor([1]))
+    with pytest.raises(ValueError, match="bins must be an int >= 1"):
+        calibration_bins(torch.tensor([[0.2, 0.8]]), torch.tensor([1]), bins=0)
+
+
+def test_fitted_temperature_agrees_with_lbfgs_on_log_t():
+    gen = torch.Generator().manual_seed(7)
+    true_logits = 2 * torch.randn(4000, 3, generator=gen, dtype=torch.float64)
+    labels = torch.multinomial(torch.softmax(true_logits, dim=1), 1, generator=gen).squeeze(1)
+    logits = 2.5 * true_logits  # overconfident by a factor 2.5
+    T = fit_temperature(logits, labels)
+    log_t = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.5, max_iter=100, tolerance_grad=1e-12, tolerance_change=1e-14)
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(logits / log_t.exp(), labels)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    assert T == pytest.approx(log_t.exp().item(), rel=2e-3)
+    assert T == pytest.approx(2.5, rel=0.1)
+
+
+def test_the_temperature_search_scores_each_t_with_cross_entropy():
+    from helper.training import _nll_per_temperature
+
+    gen = torch.Generator().manual_seed(9)
+    z = torch.randn(64, 4, generator=gen, dtype=torch.float64)
+    labels = torch.randint(0, 4, (64,), generator=gen)
+    temps = torch.tensor([0.1, 0.7, 1.0, 3.0], dtype=torch.float64)
+    want = torch.stack([F.cross_entropy(z / t, labels) for t in temps])
+    torch.testing.assert_close(_nll_per_temperature(z, labels, temps), want, rtol=1e-12, atol=1e-12)
+
+
+def test_temperature_keeps_every_prediction():
+    gen = torch.Generator().manual_seed(8)
+    logits = torch.randn(100, 5, generator=gen)
+    labels = torch.randint(0, 5, (100,), generator=gen)
+    T = fit_temperature(logits, labels)
+    assert torch.equal((logits / T).argmax(1), logits.argmax(1))
+    with pytest.raises(TypeError, match="labels must be a 1-D int64"):
+        fit_temperature(logits, labels.float())
+    with pytest.raises(ValueError, match="lo must be below hi"):
+        fit_temperature(logits, labels, lo=2.0, hi=1.0)
+
+
+# ---------------------------------------------------------------- figures
+def test_figures_are_plain_figures_outside_pyplot(blobs):
+    X, y = blobs
+    h = train(X, y, steps=5, lr=0.5)
+    probs = torch.softmax(h.logits(X), dim=1)
+    fig = training_curves({"a": h, "b": h})
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    fig = reliability_diagram({"one": (probs, y), "two": (probs, y)})
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert f"ECE = {expected_calibration_error(probs, y):.3f}" in fig.axes[0].get_title()
+    if "matplotlib.pyplot" in __import__("sys").modules:
+        assert matplotlib.pyplot.get_fignums() == []
+    with pytest.raises(TypeError, match="must be a History"):
+        training_curves({"a": "not a history"})
+    with pytest.raises(ValueError, match="1 to 3"):
+        reliability_diagram({})
+
+
+# ---------------------------------------------------------------- the player widget
+def test_player_shows_the_run_that_train_computes(blobs):
+    X, y = blobs
+    player = TrainingPlayer(X, y, steps=12, lr=0.5)
+    ref = train(X, y, steps=12, lr=0.5)
+    assert isinstance(player.history, History)
+    torch.testing.assert_close(player.history.loss, ref.loss)
+    assert player.step == 0 and repr(player).startswith("TrainingPlayer: step 0/12, loss=1.0986")
+    player.step_button.click()
+    player.step_button.click()
+    s = player.state()
+    assert s["step"] == 2 and s["loss"] == pytest.approx(ref.loss[2].item())
+    assert s["accuracy"] == pytest.approx(ref.accuracy[2].item())
+    assert f"{ref.loss[2].item():.4f}" in player.readout.value and 'aria-live="polite"' in player.readout.value
+    player.play.value = 12
+    player.step_button.click()  # past the end: stays at the last step
+    assert player.step == 12
+    player.restart_button.click()
+    assert player.step == 0
+    # The named toggle says what pressing it will do; the Play view itself is hidden (unnamed icons).
+    assert player.play.layout.display == "none" and player.play_button.description == "Play"
+    player.play.playing = True  # as the browser link sets it
+    assert player.play_button.description == "Pause"
+    player.play.playing = False
+    assert player.play_button.description == "Play"
+
+
+def test_player_output_is_deterministic_and_has_no_addresses(blobs):
+    X, y = blobs
+    a, b = TrainingPlayer(X, y, steps=8), TrainingPlayer(X, y, steps=8)
+    a.play.value = b.play.value = 5
+    assert a.static_svg() == b.static_svg() and a.chart.value == b.chart.value
+    bundle = a._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(a) and "0x" not in bundle["text/plain"]
+    assert bundle["image/svg+xml"].startswith("<svg") and "<title>Training step 5 of 8" in bundle["image/svg+xml"]
+
+
+def test_player_rejects_bad_arguments_clearly(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="steps must be an int from 1 to 500"):
+        TrainingPlayer(X, y, steps=0)
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        TrainingPlayer(torch.zeros(5, 3), y[:5])
+    with pytest.raises(ValueError, match="class indices 0, 1 or 2"):
+        TrainingPlayer(X[:3], torch.tensor([0, 1, 3]))
