@@ -10,9 +10,9 @@ the colours come from the Okabe-Ito palette, which stays distinct for the common
 forms of colour blindness.
 
 - :func:`loss_curves`: cross-entropy vs mean squared error as functions of the
-  probability of the target class, and their gradients (notebook 06).
+  probability of the target class, and their gradients (notebook 07).
 - :func:`bce_parting`: ``BCELoss(sigmoid(z))`` vs ``BCEWithLogitsLoss(z)`` for a
-  growing logit, where float32 rounding makes them part (notebook 05).
+  growing logit, where float32 rounding makes them part (notebook 06).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exercises of notebook 06: multiclass losses (NLLLoss, CrossEntropyLoss, why not MSE).
+"""Exercises of notebook 06: binary cross-entropy.
 
 Each oracle computes its answer with torch from the tensors the notebook's
 exercise cells show.
@@ -11,57 +11,34 @@ from helper.exercises import exercise
 
 
 @exercise(
-    "06.nll_input",
-    hint="NLLLoss only picks the target entry and negates it, so it must be given log-probabilities: "
-    "log_softmax of the logits, not the probabilities and not the logits.",
-    solution="answer = torch.log_softmax(logits, dim=1)",
+    "06.pos_weight",
+    hint="pos_weight multiplies only the positive term, -y log(sigmoid(z)); the term for y = 0 is unchanged.",
+    solution="answer = -(pos_weight * y * F.logsigmoid(z) + (1 - y) * F.logsigmoid(-z))",
 )
-def _nll_input() -> torch.Tensor:
-    z = torch.tensor([[1.0, -0.5, 2.0, 0.0], [0.3, 0.3, -1.2, 2.2]])
-    return torch.log_softmax(z, dim=1)
-
-
-# The number of classes of the double-softmax exercise (the notebook works out C = 3).
-_C_FLOOR = 10
+def _pos_weight() -> torch.Tensor:
+    z = torch.tensor([0.0, 2.0, -1.0, 0.5])
+    y = torch.tensor([1.0, 0.0, 1.0, 0.0])
+    return F.binary_cross_entropy_with_logits(z, y, pos_weight=torch.tensor(3.0), reduction="none")
 
 
 @exercise(
-    "06.double_softmax_floor",
-    hint="as the model's logit gap grows, its softmax tends to the one-hot [1, 0, ..., 0]; the bug then "
-    "applies softmax once more to that one-hot. What is -log of the first entry of softmax([1, 0, ..., 0]) "
-    "with C entries?",
-    solution="answer = F.cross_entropy(torch.eye(C)[:1], torch.tensor([0]))",
+    "06.stable_bce",
+    hint="never form sigmoid(z) first: use max(z, 0) - z * y + log(1 + exp(-|z|)), "
+    "with torch.clamp, torch.abs and torch.log1p.",
+    solution="answer = z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))",
 )
-def _double_softmax_floor() -> float:
-    # The infimum: the limit as the first logit grows; no finite logits reach an exact one-hot.
-    onehot = torch.eye(_C_FLOOR, dtype=torch.float64)[:1]
-    return F.cross_entropy(onehot, torch.tensor([0])).item()
+def _stable_bce() -> torch.Tensor:
+    z = torch.tensor([-60.0, -3.0, 0.0, 3.0, 60.0])
+    y = torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0])
+    return F.binary_cross_entropy_with_logits(z, y, reduction="none")
 
 
 @exercise(
-    "06.mse_vs_ce_grad",
-    hint="make z a leaf with requires_grad=True, compute each loss from it, call backward, and read "
-    "z.grad[0, 0]; zero the gradient (or use a fresh z) before the second loss.",
-    solution="grads = []\n"
-    "for kind in ('ce', 'mse'):\n"
-    "    leaf = z.clone().requires_grad_(True)\n"
-    "    if kind == 'ce':\n"
-    "        loss = F.cross_entropy(leaf, target)\n"
-    "    else:\n"
-    "        loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction='sum')\n"
-    "    loss.backward()\n"
-    "    grads.append(leaf.grad[0, 0].item())\n"
-    "answer = grads",
+    "06.multilabel_mean",
+    hint="each of the N x K entries is its own yes/no question; 'mean' averages over all N * K of them.",
+    solution="answer = (Z.clamp(min=0) - Z * Y + torch.log1p(torch.exp(-Z.abs()))).mean()",
 )
-def _mse_vs_ce_grad() -> list[float]:
-    grads = []
-    for loss in ("ce", "mse"):
-        z = torch.tensor([[-4.0, 0.0]], requires_grad=True)
-        target = torch.tensor([0])
-        if loss == "ce":
-            value = F.cross_entropy(z, target)
-        else:
-            value = F.mse_loss(torch.softmax(z, dim=1), F.one_hot(target, 2).float(), reduction="sum")
-        value.backward()
-        grads.append(z.grad[0, 0].item())
-    return grads
+def _multilabel_mean() -> float:
+    z = torch.tensor([[1.5, -0.5, 0.0], [-2.0, 0.5, 3.0]])
+    y = torch.tensor([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]])
+    return F.binary_cross_entropy_with_logits(z, y).item()

@@ -1,62 +1,67 @@
-"""Exercises of notebook 07: entropy, KL divergence and cross-entropy.
+"""Exercises of notebook 07: multiclass losses (NLLLoss, CrossEntropyLoss, why not MSE).
 
-Each oracle computes its answer with torch from the same data the notebook's
-exercise cells show, so the check never depends on a number typed by hand.
+Each oracle computes its answer with torch from the tensors the notebook's
+exercise cells show.
 """
-
-import math
 
 import torch
 import torch.nn.functional as F
 
 from helper.exercises import exercise
 
-_Q = torch.tensor([0.7, 0.1, 0.1, 0.1])
-_C, _EPS = 4, 0.2
-_LM_LOGITS = torch.tensor(
-    [[[2.0, 0.0, -1.0], [0.5, 0.5, 0.0], [-1.0, 2.0, 0.0], [0.0, 0.0, 3.0], [9.0, -9.0, 0.0]]]
+
+@exercise(
+    "07.nll_input",
+    hint="NLLLoss only picks the target entry and negates it, so it must be given log-probabilities: "
+    "log_softmax of the logits, not the probabilities and not the logits.",
+    solution="answer = torch.log_softmax(logits, dim=1)",
 )
-_LM_TARGETS = torch.tensor([[0, 1, 1, 2, -100]])
+def _nll_input() -> torch.Tensor:
+    z = torch.tensor([[1.0, -0.5, 2.0, 0.0], [0.3, 0.3, -1.2, 2.2]])
+    return torch.log_softmax(z, dim=1)
+
+
+# The number of classes of the double-softmax exercise (the notebook works out C = 3).
+_C_FLOOR = 10
 
 
 @exercise(
-    "07.entropy_bits",
-    hint="the entropy is minus the sum of q * log q; torch.log is the natural log (nats), "
-    "and one bit is ln 2 nats.",
-    solution="""
-answer = (q_bits * torch.log(1 / q_bits)).sum() / torch.log(torch.tensor(2.0))
-""",
+    "07.double_softmax_floor",
+    hint="as the model's logit gap grows, its softmax tends to the one-hot [1, 0, ..., 0]; the bug then "
+    "applies softmax once more to that one-hot. What is -log of the first entry of softmax([1, 0, ..., 0]) "
+    "with C entries?",
+    solution="answer = F.cross_entropy(torch.eye(C)[:1], torch.tensor([0]))",
 )
-def _entropy_bits() -> float:
-    return (torch.special.entr(_Q).sum() / math.log(2)).item()
+def _double_softmax_floor() -> float:
+    # The infimum: the limit as the first logit grows; no finite logits reach an exact one-hot.
+    onehot = torch.eye(_C_FLOOR, dtype=torch.float64)[:1]
+    return F.cross_entropy(onehot, torch.tensor([0])).item()
 
 
 @exercise(
-    "07.smoothing_floor",
-    hint="the loss is H(q) + KL(q || p) and the KL part can reach 0, so the floor is the entropy of the "
-    "smoothed target: 1 - eps + eps/C on the true class and eps/C on each of the other C - 1.",
-    solution="""
-q_smooth = torch.full((C,), eps / C)
-q_smooth[0] += 1 - eps
-answer = -(q_smooth * torch.log(q_smooth)).sum()  # H(q): the loss when softmax(z) = q
-""",
+    "07.mse_vs_ce_grad",
+    hint="make z a leaf with requires_grad=True, compute each loss from it, call backward, and read "
+    "z.grad[0, 0]; zero the gradient (or use a fresh z) before the second loss.",
+    solution="grads = []\n"
+    "for kind in ('ce', 'mse'):\n"
+    "    leaf = z.clone().requires_grad_(True)\n"
+    "    if kind == 'ce':\n"
+    "        loss = F.cross_entropy(leaf, target)\n"
+    "    else:\n"
+    "        loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction='sum')\n"
+    "    loss.backward()\n"
+    "    grads.append(leaf.grad[0, 0].item())\n"
+    "answer = grads",
 )
-def _smoothing_floor() -> float:
-    # Reached by logits equal to log q: then softmax(z) = q and the KL part is 0.
-    q = (1 - _EPS) * F.one_hot(torch.tensor(0), _C).double() + _EPS / _C
-    return F.cross_entropy(q.log(), torch.tensor(0), label_smoothing=_EPS).item()
-
-
-@exercise(
-    "07.perplexity",
-    hint="average the cross-entropy over the real positions only (leave the -100 one out, as "
-    "ignore_index does), then take exp of that mean.",
-    solution="""
-V = logits.shape[-1]
-mean_ce = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))  # ignore_index=-100 drops the padding
-answer = torch.exp(mean_ce)
-""",
-)
-def _perplexity() -> float:
-    V = _LM_LOGITS.shape[-1]
-    return torch.exp(F.cross_entropy(_LM_LOGITS.reshape(-1, V), _LM_TARGETS.reshape(-1))).item()
+def _mse_vs_ce_grad() -> list[float]:
+    grads = []
+    for loss in ("ce", "mse"):
+        z = torch.tensor([[-4.0, 0.0]], requires_grad=True)
+        target = torch.tensor([0])
+        if loss == "ce":
+            value = F.cross_entropy(z, target)
+        else:
+            value = F.mse_loss(torch.softmax(z, dim=1), F.one_hot(target, 2).float(), reduction="sum")
+        value.backward()
+        grads.append(z.grad[0, 0].item())
+    return grads

@@ -168,7 +168,7 @@ def bug_grad_mean(logits, targets):
     return torch.softmax(logits, dim=1) - F.one_hot(targets, logits.shape[1])  # forgot the 1/N of 'mean'
 
 
-# ---------------------------------------------------------------- notebook 05
+# ---------------------------------------------------------------- notebook 06
 
 def sol_pos_weight(z, y, pos_weight):
     p = 1 / (1 + torch.exp(-z))
@@ -201,7 +201,7 @@ def bug_multilabel_mean(Z, Y):
     return (F.softplus(Z) - Y * Z).sum(dim=1).mean().item()  # averaged over photos, not entries
 
 
-# ---------------------------------------------------------------- notebook 06
+# ---------------------------------------------------------------- notebook 07
 
 def sol_nll_input(logits, targets):
     return logits - torch.logsumexp(logits, dim=1, keepdim=True)
@@ -249,7 +249,7 @@ def bug_mse_vs_ce_grad(z, target):
     return [ce_grad, leaf.grad[0, 0].item()]
 
 
-# ---------------------------------------------------------------- notebook 07
+# ---------------------------------------------------------------- notebook 05
 
 def sol_entropy_bits(q_bits):
     return -(q_bits * torch.log2(q_bits)).sum()
@@ -385,23 +385,23 @@ CASES = {
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
     "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
     "04.grad_mean": (sol_grad_mean, [bug_grad_mean]),
-    "05.pos_weight": (sol_pos_weight, [bug_pos_weight]),
-    "05.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
-    "05.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
-    "06.nll_input": (sol_nll_input, [bug_nll_input]),
-    "06.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor, bug_double_softmax_floor_three_classes]),
-    "06.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad]),
-    "07.entropy_bits": (sol_entropy_bits, [bug_entropy_bits]),
-    "07.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor, bug_smoothing_floor_wrong_q]),
-    "07.perplexity": (sol_perplexity, [bug_perplexity_padding_counted, bug_perplexity_mean_of_exp]),
+    "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
+    "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
+    "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
+    "07.nll_input": (sol_nll_input, [bug_nll_input]),
+    "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor, bug_double_softmax_floor_three_classes]),
+    "07.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad]),
+    "05.entropy_bits": (sol_entropy_bits, [bug_entropy_bits]),
+    "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor, bug_smoothing_floor_wrong_q]),
+    "05.perplexity": (sol_perplexity, [bug_perplexity_padding_counted, bug_perplexity_mean_of_exp]),
     "08.grad_W": (sol_grad_W, [bug_grad_W_no_mean, bug_grad_W_transposed]),
     "08.one_step": (sol_one_step, [bug_one_step_loss_before, bug_one_step_no_bias]),
     "08.ece": (sol_ece, [bug_ece_unweighted, bug_ece_no_bins]),
 }
 # Other correct forms of the same answers (Python float, numpy scalar, nested list).
 OTHER_FORMS = [
-    ("07.entropy_bits", sol_entropy_bits_float),
-    ("07.smoothing_floor", sol_smoothing_floor_numpy),
+    ("05.entropy_bits", sol_entropy_bits_float),
+    ("05.smoothing_floor", sol_smoothing_floor_numpy),
     ("08.grad_W", sol_grad_W_numpy_list),
 ]
 MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
@@ -472,8 +472,8 @@ def test_checking_does_not_disturb_the_learners_random_stream():
 
 
 def test_the_naive_formula_really_breaks_where_the_exercise_says():
-    """05.stable_bce is only an exercise if the textbook formula fails on its data."""
-    data = cell_data("05.stable_bce")
+    """06.stable_bce is only an exercise if the textbook formula fails on its data."""
+    data = cell_data("06.stable_bce")
     naive = bug_stable_bce(data["z"], data["y"])
     assert torch.isinf(naive).any()
     assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == BCE_CLAMPED_LOSS

@@ -104,7 +104,7 @@ def test_softmax_first_trains_the_buggy_loss_and_records_the_real_one(blobs):
     Z = h.logits(X, 10)
     torch.testing.assert_close(h.loss[10], F.cross_entropy(torch.softmax(Z, dim=1), y))
     torch.testing.assert_close(h.cross_entropy[10], F.cross_entropy(Z, y))
-    assert h.loss[10] > math.log(1 + 2 / math.e)  # notebook 06's floor of the bug
+    assert h.loss[10] > math.log(1 + 2 / math.e)  # notebook 07's floor of the bug
 
 
 @pytest.mark.parametrize(
