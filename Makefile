@@ -78,13 +78,19 @@ screenshots: $(STAMP) $(JSSTAMP)
 	L2L_SCREENSHOTS=$(CURDIR)/build/screenshots $(PY) -m pytest -p no:cacheprovider -m browser \
 	  tests/browser/test_explorers_in_lab.py tests/course/test_slides.py -k "explorer or deck_runs"
 
-# Rebuild the lock from the top-level pins in pyproject.toml, in a throw-away venv.
+# Rebuild both locks from the top-level pins in pyproject.toml, in a throw-away venv:
+# requirements.txt from the learner set (helper + [lab]), then requirements-dev.txt from
+# [lab,dev] constrained by it, listing only what the developer set adds on top.
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
-	.lockvenv/bin/pip install --quiet ".[dev]"
-	{ sed -n '1,3p' requirements.txt; .lockvenv/bin/pip freeze --exclude-editable | grep -v '^logits-to-loss' \
-	  | sed 's/^torch==2.13.0+cpu/torch==2.13.0/'; echo "setuptools==$$(.lockvenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; } \
-	  > requirements.new && mv requirements.new requirements.txt
+	.lockvenv/bin/pip install --quiet torch==2.13.0 ".[lab]" setuptools
+	{ sed -n '/^#/p' requirements.txt; .lockvenv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/'; } > .lockvenv/lab.txt
+	.lockvenv/bin/pip install --quiet -c .lockvenv/lab.txt ".[lab,dev]"
+	{ sed -n '/^#/p' requirements-dev.txt; echo "-r requirements.txt"; .lockvenv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' \
+	  | grep -v -x -F -f .lockvenv/lab.txt; } > .lockvenv/dev.txt
+	mv .lockvenv/lab.txt requirements.txt && mv .lockvenv/dev.txt requirements-dev.txt
 	rm -rf .lockvenv
 
 clean:
