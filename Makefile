@@ -1,10 +1,19 @@
 # Logits to Loss: two commands from a clean clone, `make lab` and `make test`.
-# Everything runs inside .venv, built from the pinned lock (requirements.txt).
+# Everything runs inside .venv: `make lab` installs the learner lock (requirements.txt),
+# `make test` and the other maintainer targets add the developer lock (requirements-dev.txt).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# .installed-lab: the learner lock (make lab); .installed: the developer lock on top (make test).
+LABSTAMP := $(VENV)/.installed-lab
 STAMP  := $(VENV)/.installed
+# Where torch, and only torch, is installed from. Default (helper/course/setup.py): PyTorch's
+# CPU wheel index on Linux, whose PyPI torch is the CUDA build (GBs of nvidia packages), and
+# PyPI on macOS/Windows (CPU wheels there). Change it, e.g. for CUDA 12.8:
+#   make lab TORCH_INDEX=https://download.pytorch.org/whl/cu128
+# An empty value means pip's own configuration (PyPI, or your pip.conf / find-links).
+TORCH_INDEX ?= $(shell $(PYTHON) -m helper.course.setup --print-default-torch-index)
 # npm packages (reveal.js, MathJax 2, mathjax-full) go beside their package.json;
 # helper.course.node_modules() returns that folder.
 JS     := helper/course/assets
@@ -29,13 +38,14 @@ help:
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-	  echo "Python 3.11 or newer is needed: the lock (ipython 9, numpy 2.4) is resolved for 3.11."; \
-	  echo "Run e.g. 'make test PYTHON=python3.11'."; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+# Both installs run helper/course/setup.py, the same script a Windows user runs without make
+# (`py -m helper.course.setup`): venv, torch alone from TORCH_INDEX, the lock, helper (editable).
+$(LABSTAMP): requirements.txt pyproject.toml helper/course/setup.py
+	$(PYTHON) -m helper.course.setup --venv $(VENV) --torch-index "$(TORCH_INDEX)"
+	touch $@
+
+$(STAMP): $(LABSTAMP) requirements-dev.txt
+	$(PYTHON) -m helper.course.setup --venv $(VENV) --torch-index "$(TORCH_INDEX)" --dev
 	touch $@
 
 venv: $(STAMP)
@@ -48,7 +58,7 @@ $(JSSTAMP): $(STAMP) $(JS)/package.json $(JS)/package-lock.json
 	cd $(JS) && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lab: $(STAMP)
+lab: $(LABSTAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOTFLAG)
 
 test: $(STAMP) $(JSSTAMP)
