@@ -6,6 +6,7 @@ From the folder of the course (the clone or the unpacked zip)::
     python -m helper.course.setup --start    # the same, then start JupyterLab on notebooks/
     python -m helper.course.setup --dev      # the developer lock (requirements-dev.txt)
     python -m helper.course.setup --dry-run  # print the commands, change nothing
+    python -m helper.course.setup --here     # into the running Python, no venv (Binder, a hub image)
 
 On Windows write ``py`` for ``python``. The script needs only the standard library (and
 ``import helper`` loads nothing until a name is used), so it runs before torch is installed.
@@ -74,7 +75,7 @@ def venv_python(venv: Path, windows: bool | None = None) -> Path:
 
 
 def plan(
-    venv: Path,
+    venv: Path | None,
     *,
     dev: bool = False,
     torch_index: str = "",
@@ -85,11 +86,15 @@ def plan(
     """The commands that install the course into `venv`, in order (nothing is run).
 
     `dev` picks the developer lock; `torch_index` is the index URL for torch alone ("" for
-    pip's own configuration); `create` adds the ``python -m venv`` step.
+    pip's own configuration); `create` adds the ``python -m venv`` step. `venv=None`
+    installs into `python` itself (no virtual environment).
     """
     if not isinstance(torch_index, str):
         raise TypeError(f"torch_index must be a URL string ('' for pip's default), got {type(torch_index).__name__}")
-    vpy = str(venv_python(venv, windows))
+    if venv is None:
+        create, vpy = False, python
+    else:
+        vpy = str(venv_python(venv, windows))
     pip = [vpy, "-m", "pip", "install", "--disable-pip-version-check"]
     steps = [[python, "-m", "venv", str(venv)]] if create else []
     torch_step = pip + ["--no-deps", torch_requirement()]
@@ -132,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"index URL for torch alone; '' = pip's own configuration (default: ${TORCH_INDEX_ENV}, "
         f"else {TORCH_CPU_INDEX} on Linux and PyPI elsewhere)",
     )
+    parser.add_argument("--here", action="store_true", help="install into the running Python instead of a venv")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, change nothing")
     parser.add_argument("--start", action="store_true", help="start JupyterLab on notebooks/ afterwards")
     parser.add_argument(
@@ -143,13 +149,18 @@ def main(argv: list[str] | None = None) -> int:
         print(torch_index)
         return 0
     check_python()
-    venv = args.venv.resolve()
-    if venv.exists() and not venv.is_dir():
-        parser.error(f"--venv {venv} is a file; give a folder (new or an existing virtual environment)")
-    create = not venv_python(venv).exists()
-    steps = plan(venv, dev=args.dev, torch_index=torch_index, create=create)
-    if args.start:
-        steps.append(lab_command(venv))
+    if args.here:
+        steps = plan(None, dev=args.dev, torch_index=torch_index)
+        if args.start:
+            parser.error("--start goes with a venv; with --here start JupyterLab as your hub or image does")
+    else:
+        venv = args.venv.resolve()
+        if venv.exists() and not venv.is_dir():
+            parser.error(f"--venv {venv} is a file; give a folder (new or an existing virtual environment)")
+        create = not venv_python(venv).exists()
+        steps = plan(venv, dev=args.dev, torch_index=torch_index, create=create)
+        if args.start:
+            steps.append(lab_command(venv))
     for command in steps:
         print(f"+ {_show(command)}", flush=True)
         if not args.dry_run:
@@ -157,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             if result.returncode != 0:
                 print(f"setup: step failed with exit code {result.returncode}", file=sys.stderr)
                 return result.returncode
-    if not args.start and not args.dry_run:
+    if not (args.start or args.dry_run or args.here):
         print(f"Done. Start JupyterLab with:\n  {_show(lab_command(venv))}")
     return 0
 

@@ -106,3 +106,22 @@ def test_makefile_installs_through_the_setup_script():
     assert make.count("-m helper.course.setup --venv $(VENV)") == 2
     assert "TORCH_INDEX ?=" in make
     assert re.search(r"^lab: \$\(LABSTAMP\)", make, re.M), "make lab must install only the learner lock"
+
+
+def test_here_installs_into_the_running_python_without_a_venv(bare_python):
+    out = _run(bare_python, "--here", "--dry-run", "--torch-index", "")
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.startswith("+ ")]
+    assert len(lines) == 3 and not any(" -m venv " in line for line in lines)
+    assert all(line.startswith(f"+ {bare_python} -m pip install") for line in lines), lines
+
+
+def test_binder_builds_with_the_setup_script_on_python_3_11():
+    """repo2docker reads binder/ (and ignores the root's files when binder/ exists)."""
+    binder = ROOT / "binder"
+    assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
+    post = binder / "postBuild"
+    assert os.access(post, os.X_OK), "binder/postBuild must be executable"
+    assert re.search(r"^python -m helper\.course\.setup --here\s*$", post.read_text(), re.M)
+    # Without these, repo2docker would install torch from PyPI (the CUDA build) itself.
+    assert not (binder / "requirements.txt").exists() and not (binder / "environment.yml").exists()
