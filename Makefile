@@ -23,7 +23,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab test test-fast outputs bench bench-lab slides present screenshots lock clean
+.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -37,6 +37,7 @@ help:
 	@echo "make present    JupyterLab with large lecture fonts"
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
+	@echo "make solutions  worked solutions, executed, in build/solutions/ (for instructors)"
 
 # Both installs run helper/course/setup.py, the same script a Windows user runs without make
 # (`py -m helper.course.setup`): venv, torch alone from TORCH_INDEX, the lock, helper (editable).
@@ -79,6 +80,9 @@ bench-lab: $(STAMP)
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides
 
+solutions: $(STAMP)
+	$(PY) -m helper.course.solutions
+
 present: $(STAMP)
 	$(PY) -m helper.course.present --port=$(PORT) $(ROOTFLAG)
 
@@ -104,4 +108,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) $(JS)/node_modules build/slides .pytest_cache
+	rm -rf $(VENV) $(JS)/node_modules build/slides build/solutions .pytest_cache
