@@ -287,7 +287,8 @@ _LAYOUT_JS = """
     const r = box(e), c = box(cell);
     return r.width > 0 && (r.right > c.right + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible');
   }).map(e => e.className.baseVal ?? e.className).slice(0, 5);
-  return {tracks, overflowing, rootRight: box(root).right, cellRight: box(cell).right, viewport: window.innerWidth};
+  const f = root.querySelector(".widget-htmlmath-content");
+  return {formula: f ? [box(f).width, f.scrollWidth, box(cell).width] : null, tracks, overflowing, rootRight: box(root).right, cellRight: box(cell).right, viewport: window.innerWidth};
 }
 """
 
@@ -307,6 +308,6 @@ def test_explorer_fits_and_keeps_usable_sliders_in_presentation_mode(lecture, ch
         assert layout["tracks"], "no slider track found in the explorer"
         assert min(layout["tracks"]) >= 200, f"slider tracks too short to use at {viewport}: {layout['tracks']}"
         assert layout["rootRight"] <= layout["cellRight"] + 1, f"explorer runs past its cell at {viewport}: {layout}"
-        assert not layout["overflowing"], f"clipped or overflowing parts at {viewport}: {layout['overflowing']}"
+        assert not layout["overflowing"], f"clipped or overflowing parts at {viewport}: {layout}"
     finally:
         page.close()
