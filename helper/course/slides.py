@@ -108,6 +108,165 @@ class WidgetSnapshotPreprocessor(Preprocessor):
         return nb, resources
 
 
+# At most this many words of prose on a slide; the rest of a Markdown cell becomes
+# reveal.js speaker notes (press S in a deck). Math, code and headings are not prose.
+MAX_SLIDE_WORDS = 50
+_MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|```.*?```|`[^`]*`|<[^>]+>", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z(*_`$])")
+
+
+def prose_words(markdown: str) -> int:
+    """Words of prose in `markdown`: math, code, HTML tags and heading lines left out."""
+    text = _MATH_OR_CODE.sub(" ", markdown)
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return len(_WORD.findall(text))
+
+
+def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, str]:
+    """(what the slide shows, what goes to the speaker notes) for one Markdown cell.
+
+    Keeps whole blocks (paragraphs, lists, display math) in order while the prose stays
+    within `limit` words; a first block that is already longer is cut after its last
+    sentence that fits. Display math and headings always stay with the text before them.
+    """
+    if prose_words(markdown) <= limit:
+        return markdown, ""
+    blocks = re.split(r"\n\s*\n", markdown.strip())
+    shown: list[str] = []
+    words = 0
+    for index, block in enumerate(blocks):
+        n = prose_words(block)
+        if words + n <= limit or n == 0 and not any(prose_words(b) for b in blocks[index:]):
+            shown.append(block)
+            words += n
+            continue
+        if n == 0:  # a formula or heading right after kept text: keep it with that text
+            shown.append(block)
+            continue
+        if words < limit // 2:  # little shown yet: cut this block between sentences
+            sentences = _SENTENCE_END.split(block)
+            head: list[str] = []
+            for sentence in sentences:
+                if words + prose_words(sentence) > limit and head:
+                    break
+                head.append(sentence)
+                words += prose_words(sentence)
+            if len(head) < len(sentences):
+                shown.append(" ".join(head))
+                rest = [" ".join(sentences[len(head):])] + blocks[index + 1 :]
+                return "\n\n".join(shown), "\n\n".join(rest)
+        return "\n\n".join(shown), "\n\n".join(blocks[index:])
+    return "\n\n".join(shown), ""
+
+
+class NotesOverflowPreprocessor(Preprocessor):
+    """Keep at most `MAX_SLIDE_WORDS` words of prose on each slide; the rest becomes speaker notes.
+
+    The budget is per slide (a cell with slide_type ``slide`` or ``subslide`` starts a new
+    one) and is spent by the slide's Markdown cells in order. The overflow of a cell
+    becomes a new Markdown cell with slideshow ``slide_type: notes`` right after it,
+    which reveal.js shows in its speaker view (S), not on the slide. Must run before
+    nbconvert's own reveal preprocessing (`build_deck` applies it to the notebook).
+    """
+
+    limit = MAX_SLIDE_WORDS
+
+    def preprocess(self, nb, resources):
+        cells = []
+        moved = 0
+        remaining = self.limit
+        for cell in nb.cells:
+            cells.append(cell)
+            kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+            if kind in {"slide", "subslide"}:
+                remaining = self.limit
+            if cell.cell_type != "markdown" or kind in {"notes", "skip"}:
+                continue
+            shown, notes = split_for_slide(cell.source, max(remaining, 0))
+            remaining -= prose_words(shown)
+            if notes and not shown.strip():  # nothing left for the slide: the whole cell is notes
+                cell.source = notes
+                cell.metadata["slideshow"] = {**cell.metadata.get("slideshow", {}), "slide_type": "notes"}
+                moved += 1
+            elif notes:
+                cell.source = shown
+                extra = nbformat.v4.new_markdown_cell(notes)
+                extra.metadata["slideshow"] = {"slide_type": "notes"}
+                cells.append(extra)
+                moved += 1
+        nb.cells = cells
+        resources["cells_moved_to_notes"] = moved
+        return nb, resources
+
+
+# A rough height model of the deck's CSS at 1280x800 (28px prose, 24px code), used to start a
+# new subslide before a cell that would push its slide past the deck's height.
+DECK_HEIGHT = 800
+_PROSE_LINE, _PROSE_CHARS, _CODE_LINE = 38, 72, 31
+
+
+def estimated_height(cell) -> int:
+    """About how many pixels `cell` takes on a slide (0 for notes and skipped cells)."""
+    kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+    if kind in {"notes", "skip"}:
+        return 0
+    if cell.cell_type == "markdown":
+        height = 10
+        for block in re.split(r"\n\s*\n", cell.source.strip()):
+            if block.lstrip().startswith("#"):
+                height += 70
+            elif block.lstrip().startswith(("$$", "\\[", "\\begin")):
+                height += 90
+            else:
+                for line in block.splitlines():
+                    height += _PROSE_LINE * max(1, -(-len(_MATH_OR_CODE.sub("xxxx", line)) // _PROSE_CHARS))
+                height += 12
+        return height
+    if cell.cell_type != "code":
+        return 0
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    height = 0 if "hide-input" in tags else 30 + _CODE_LINE * len(cell.source.splitlines())
+    for output in [] if "hide-output" in tags else cell.get("outputs", []):
+        data = output.get("data", {})
+        if output.get("output_type") == "stream":
+            height += 10 + _CODE_LINE * len(output.get("text", "").splitlines())
+        elif "image/svg+xml" in data or "image/png" in data:
+            height += 320
+        elif "text/markdown" in data or "text/latex" in data or "text/html" in data:
+            height += 90
+        elif "text/plain" in data:
+            height += 10 + _CODE_LINE * len(str(data["text/plain"]).splitlines())
+    return height
+
+
+class FitSlidePreprocessor(Preprocessor):
+    """Start a new subslide before a cell that would make its slide taller than the deck.
+
+    Only cells that continue a slide (slide_type ``-`` or ``fragment``) are promoted, and
+    only when the slide already shows something: a single cell taller than the deck stays.
+    """
+
+    def preprocess(self, nb, resources):
+        used = 0
+        promoted = 0
+        for cell in nb.cells:
+            meta = cell.setdefault("metadata", {})
+            kind = meta.get("slideshow", {}).get("slide_type", "-")
+            height = estimated_height(cell)
+            if kind in {"slide", "subslide"}:
+                used = height
+                continue
+            if height and used and used + height > DECK_HEIGHT - 40 and kind in {"-", "fragment"}:
+                meta["slideshow"] = {**meta.get("slideshow", {}), "slide_type": "subslide"}
+                promoted += 1
+                used = height
+                continue
+            used += height
+        resources["cells_moved_to_subslides"] = promoted
+        return nb, resources
+
+
 def make_exporter() -> SlidesExporter:
     """Return a SlidesExporter configured for offline lecture decks."""
     c = Config()
@@ -280,6 +439,8 @@ def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None
     start = time.perf_counter()
     nb = nbformat.read(notebook, as_version=4)
     resources = {"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
+    nb, resources = NotesOverflowPreprocessor().preprocess(nb, resources)
+    nb, resources = FitSlidePreprocessor().preprocess(nb, resources)
     body, resources = exporter.from_notebook_node(nb, resources=resources)
     remote = remote_references(body)
     if remote:

@@ -288,3 +288,104 @@ def test_the_math_check_sees_bad_tex(browser, tmp_path):
     math = _open_offline(browser, deck.path)["math"]
     assert len(math["errors"]) == 2, math["errors"]  # the red \color is not an error
     assert math["jax"] == 3
+
+
+# --------------------------------------------------------------------------- lecture sizes
+
+# ~50 words: one long sentence may run a little over; the build cuts between sentences.
+MAX_WORDS_SHOWN = 60
+
+_JS_LECTURE = r"""
+() => {
+  const words = t => (t.match(/[A-Za-z0-9][A-Za-z0-9'’\-]*/g) || []).length;
+  const out = [];
+  Reveal.getSlides().forEach((slide, i) => {
+    if (slide.querySelector('section')) return;  // a vertical stack; its children are the slides
+    const clone = slide.cloneNode(true);
+    clone.querySelectorAll('aside.notes, .MathJax_CHTML, .MathJax_Preview, script, h1, h2, h3, h4, pre, code, table, svg, img, .jp-OutputArea').forEach(e => e.remove());
+    const prose = [...slide.querySelectorAll('.jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon li')].filter(e => !e.closest('aside.notes') && !e.closest('.jp-OutputArea') && e.textContent.trim());
+    const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea pre')].filter(e => e.textContent.trim());
+    const size = e => parseFloat(getComputedStyle(e).fontSize);
+    out.push({
+      slide: i + 1,
+      words: words(clone.textContent),
+      prose: prose.length ? Math.min(...prose.map(size)) : null,
+      code: code.length ? Math.min(...code.map(size)) : null,
+    });
+  });
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_slides_are_lecture_sized(decks, browser, name):
+    """At most ~50 words of prose per slide, prose >= 28 px and code >= 24 px at 1280x800."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        slides = page.evaluate(_JS_LECTURE)
+    finally:
+        context.close()
+    wordy = [(s["slide"], s["words"]) for s in slides if s["words"] > MAX_WORDS_SHOWN]
+    small_prose = [(s["slide"], s["prose"]) for s in slides if s["prose"] is not None and s["prose"] < 28]
+    small_code = [(s["slide"], s["code"]) for s in slides if s["code"] is not None and s["code"] < 24]
+    assert not wordy, f"{name}: slides with more than {MAX_WORDS_SHOWN} words of prose (slide, words): {wordy}"
+    assert not small_prose, f"{name}: prose under 28 px (slide, px): {small_prose}"
+    assert not small_code, f"{name}: code under 24 px (slide, px): {small_code}"
+    assert any(s["prose"] for s in slides) and any(s["code"] for s in slides), f"{name}: nothing measured"
+
+
+# --------------------------------------------------------------------------- speaker notes and fit, no browser
+
+
+def test_prose_words_leave_out_math_code_and_headings():
+    from helper.course.slides import prose_words
+
+    assert prose_words("# A long heading here\n\nTwo words $x^2 + y$ `code here` <b>") == 2
+    assert prose_words("$$\\sum_i z_i$$") == 0
+
+
+def test_long_cells_keep_about_fifty_words_and_send_the_rest_to_notes():
+    from helper.course.slides import MAX_SLIDE_WORDS, prose_words, split_for_slide
+
+    para = " ".join(["word"] * 30) + "."
+    text = f"## Title\n\n{para}\n\n$$a = b$$\n\n{para}\n\n{para}"
+    shown, notes = split_for_slide(text)
+    assert shown.startswith("## Title") and "$$a = b$$" in shown
+    assert prose_words(shown) <= MAX_SLIDE_WORDS and prose_words(notes) == 60
+    assert prose_words(shown) + prose_words(notes) == prose_words(text)
+    # One long paragraph is cut between sentences.
+    sentences = " ".join(f"Sentence number {i} has exactly seven words." for i in range(12))
+    shown, notes = split_for_slide(sentences)
+    assert 0 < prose_words(shown) <= MAX_SLIDE_WORDS and notes.startswith("Sentence number")
+    assert split_for_slide("short text") == ("short text", "")
+
+
+def test_overflow_becomes_a_notes_cell_and_every_deck_has_notes(decks):
+    import nbformat
+
+    from helper.course.slides import FitSlidePreprocessor, NotesOverflowPreprocessor
+
+    nb = nbformat.v4.new_notebook()
+    long = " ".join(["word"] * 40) + ".\n\n" + " ".join(["more"] * 40) + "."
+    nb.cells = [nbformat.v4.new_markdown_cell(long)]
+    nb.cells[0].metadata["slideshow"] = {"slide_type": "slide"}
+    nb, res = NotesOverflowPreprocessor().preprocess(nb, {})
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == ["slide", "notes"]
+    assert res["cells_moved_to_notes"] == 1
+    # A slide of four tall code cells is split into subslides.
+    code = nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(8)))
+    nb.cells = [nbformat.from_dict(dict(code, metadata={"slideshow": {"slide_type": "slide"}}))] + [
+        nbformat.from_dict(dict(code, metadata={})) for _ in range(3)
+    ]
+    nb, res = FitSlidePreprocessor().preprocess(nb, {})
+    assert res["cells_moved_to_subslides"] >= 1
+    for name in (p.stem for p in NOTEBOOKS):
+        page = _html(decks[name])
+        assert '<aside class="notes">' in page, f"{name}: no speaker notes"
+        assert "plugin/notes/notes.js" in page and "RevealNotes" in page
