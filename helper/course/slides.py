@@ -123,12 +123,25 @@ def prose_words(markdown: str) -> int:
     return len(_WORD.findall(text))
 
 
+_LIST_ITEM = re.compile(r"(?m)^(?=\s{0,3}(?:[-*+]|\d+[.)])\s)")
+
+
+def _units(block: str) -> tuple[list[str], str]:
+    """A block cut into its list items (joined by newlines) or its sentences (joined by spaces)."""
+    items = [item.rstrip("\n") for item in _LIST_ITEM.split(block) if item.strip()]
+    if len(items) > 1:
+        return items, "\n"
+    return _SENTENCE_END.split(block), " "
+
+
 def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, str]:
     """(what the slide shows, what goes to the speaker notes) for one Markdown cell.
 
-    Keeps whole blocks (paragraphs, lists, display math) in order while the prose stays
-    within `limit` words; a first block that is already longer is cut after its last
-    sentence that fits. Display math and headings always stay with the text before them.
+    Keeps blocks (paragraphs, lists, display math) in order while the prose stays within
+    `limit` words; the block that does not fit is cut after its last list item or sentence
+    that fits, and the rest of the cell goes to the notes. A line introducing what moved
+    ("In this notebook you will:") moves with it; display math and headings stay with the
+    text before them.
     """
     if prose_words(markdown) <= limit:
         return markdown, ""
@@ -137,26 +150,23 @@ def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, s
     words = 0
     for index, block in enumerate(blocks):
         n = prose_words(block)
-        if words + n <= limit or n == 0 and not any(prose_words(b) for b in blocks[index:]):
+        if words + n <= limit:
             shown.append(block)
             words += n
             continue
-        if n == 0:  # a formula or heading right after kept text: keep it with that text
-            shown.append(block)
-            continue
-        if words < limit // 2:  # little shown yet: cut this block between sentences
-            sentences = _SENTENCE_END.split(block)
-            head: list[str] = []
-            for sentence in sentences:
-                if words + prose_words(sentence) > limit and head:
-                    break
-                head.append(sentence)
-                words += prose_words(sentence)
-            if len(head) < len(sentences):
-                shown.append(" ".join(head))
-                rest = [" ".join(sentences[len(head):])] + blocks[index + 1 :]
-                return "\n\n".join(shown), "\n\n".join(rest)
-        return "\n\n".join(shown), "\n\n".join(blocks[index:])
+        units, joiner = _units(block)
+        head: list[str] = []
+        for unit in units:
+            if words + prose_words(unit) > limit:
+                break
+            head.append(unit)
+            words += prose_words(unit)
+        rest = [joiner.join(units[len(head):])] + blocks[index + 1 :]
+        if head:
+            shown.append(joiner.join(head))
+        elif shown and shown[-1].rstrip().endswith(":") and prose_words(shown[-1]):
+            rest.insert(0, shown.pop())
+        return "\n\n".join(shown), "\n\n".join(rest)
     return "\n\n".join(shown), ""
 
 
