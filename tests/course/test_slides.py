@@ -389,3 +389,53 @@ def test_overflow_becomes_a_notes_cell_and_every_deck_has_notes(decks):
         page = _html(decks[name])
         assert '<aside class="notes">' in page, f"{name}: no speaker notes"
         assert "plugin/notes/notes.js" in page and "RevealNotes" in page
+
+
+# --------------------------------------------------------------------------- axe-core, every slide
+
+_AXE_RUN = """
+async () => {
+  const shown = [...document.querySelectorAll('.reveal .slides section.present')].filter(s => !s.querySelector('section'));
+  const context = {include: [...shown.map(s => [s]), ['.reveal .controls'], ['.reveal .slide-number'], ['.reveal .progress']]};
+  const r = await axe.run(context, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+    resultTypes: ['violations'],
+  });
+  return r.violations.map(v => ({id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary.slice(0, 200))}));
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
+    """axe-core 4.14.1 (npm, local copy) with the WCAG 2.1 A/AA rules on each slide as shown."""
+    from helper.course import node_modules
+
+    axe = node_modules() / "axe-core" / "axe.min.js"
+    assert axe.is_file(), f"{axe} is missing: run `make node`"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page = context.new_page()
+    found: dict[str, dict] = {}
+    steps = 0
+    try:
+        page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.MathJax && MathJax.isReady")
+        # Judge each slide as it rests: half-faded text mid-transition is not what a reader sees.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+        page.add_script_tag(path=str(axe))
+        # Every slide once, with all its fragments shown (they differ only in opacity).
+        page.add_style_tag(content=".reveal .slides section .fragment { opacity: 1 !important; visibility: inherit !important; }")
+        slides = page.evaluate("() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => Reveal.getIndices(s))")
+        for where in slides:
+            page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
+            for violation in page.evaluate(_AXE_RUN):
+                found.setdefault(violation["id"], {**violation, "at": where})
+        steps = len(slides)
+    finally:
+        context.close()
+    assert steps >= 5
+    assert not found, f"{name}: axe WCAG 2.1 A/AA violations: {found}"
