@@ -69,7 +69,7 @@ def torch_requirement(lock: Path = LEARNER_LOCK) -> str:
 
 
 def venv_python(venv: Path, windows: bool | None = None) -> Path:
-    """The interpreter inside `venv` (``Scripts\\python.exe`` on Windows, ``bin/python`` elsewhere)."""
+    """The interpreter inside `venv` (``Scripts/python.exe`` on Windows, ``bin/python`` elsewhere)."""
     windows = os.name == "nt" if windows is None else windows
     return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
 

@@ -226,7 +226,7 @@ def estimated_height(cell) -> int:
         for block in re.split(r"\n\s*\n", cell.source.strip()):
             if block.lstrip().startswith("#"):
                 height += 70
-            elif block.lstrip().startswith(("$$", "\\[", "\\begin")):
+            elif block.lstrip().startswith(("$$", r"\[", r"\begin")):
                 height += 90
             else:
                 for line in block.splitlines():
