@@ -15,6 +15,7 @@ _Z = torch.tensor([2.0, 1.0, 0.1])
 @exercise(
     "01.softmax_by_hand",
     hint="exponentiate every logit with .exp(), then divide by the sum of those exponentials.",
+    solution="answer = z.exp() / z.exp().sum()",
 )
 def _softmax_by_hand() -> torch.Tensor:
     return torch.softmax(_Z, dim=0)
@@ -23,6 +24,7 @@ def _softmax_by_hand() -> torch.Tensor:
 @exercise(
     "01.equal_logits",
     hint="when all logits are equal, every exponential is the same; how is 1 shared among 4 classes?",
+    solution="answer = 1 / 4",
 )
 def _equal_logits() -> float:
     return torch.softmax(torch.full((4,), 7.5), dim=0)[0].item()
@@ -31,6 +33,7 @@ def _equal_logits() -> float:
 @exercise(
     "01.temperature",
     hint="divide the logits by the temperature first, then apply softmax as before.",
+    solution="answer = (z / T).exp() / (z / T).exp().sum()",
 )
 def _temperature() -> torch.Tensor:
     return torch.softmax(_Z / 0.5, dim=0)
@@ -38,7 +41,14 @@ def _temperature() -> torch.Tensor:
 
 @exercise(
     "01.shift_changes_nothing",
-    hint="write softmax(z + c) as a fraction and factor exp(c) out of the numerator and the denominator.",
+    hint="write softmax(z + c) and softmax(a * z) as fractions of exponentials: in which one does a "
+    "common factor cancel between numerator and denominator? z - z.max() is z + c with c = -max.",
+    solution="answer = [torch.allclose(torch.softmax(z - z.max(), dim=0), torch.softmax(z, dim=0)),\n"
+    "          torch.allclose(torch.softmax(2 * z, dim=0), torch.softmax(z, dim=0))]",
 )
-def _shift_changes_nothing() -> bool:
-    return bool(torch.allclose(torch.softmax(_Z + 5.0, dim=0), torch.softmax(_Z, dim=0)))
+def _shift_changes_nothing() -> list[bool]:
+    same = torch.softmax(_Z, dim=0)
+    return [
+        bool(torch.allclose(torch.softmax(_Z - _Z.max(), dim=0), same)),
+        bool(torch.allclose(torch.softmax(2 * _Z, dim=0), same)),
+    ]

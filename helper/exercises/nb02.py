@@ -8,6 +8,7 @@ from helper.exercises import exercise
 @exercise(
     "02.overflow_float32",
     hint="try torch.exp(torch.tensor(z)) for whole numbers z around log(torch.finfo(torch.float32).max).",
+    solution="answer = int(torch.tensor(torch.finfo(torch.float32).max).log().floor()) + 1",
     rtol=0.0,
     atol=0.0,
 )
@@ -22,21 +23,22 @@ def _overflow_float32() -> int:
 @exercise(
     "02.max_trick",
     hint="subtract the row's maximum m before exp, take the log of the sum, then add m back.",
+    solution="m = z.max()\nanswer = m + (z - m).exp().sum().log()",
     rtol=1e-6,
 )
 def _max_trick() -> float:
     return torch.logsumexp(torch.tensor([1000.0, 1000.0, 999.0]), dim=0).item()
 
 
+# Rows where the naive exp overflows (first) and where every class is equal (second).
+_WIDE = torch.tensor([[1000.0, 0.0, -1000.0], [-50.0, -50.0, -50.0]])
+
+
 @exercise(
     "02.log_softmax",
-    hint="z - z.logsumexp(dim=1, keepdim=True); without keepdim the shapes (2, 5) and (2,) do not line up.",
+    hint="z - z.logsumexp(dim=1, keepdim=True); without keepdim the shapes (2, 3) and (2,) do not line up. "
+    "Before running it, predict the first row and the second row (three equal logits).",
+    solution="answer = logits - logits.logsumexp(dim=1, keepdim=True)",
 )
 def _log_softmax() -> torch.Tensor:
-    torch_state = torch.random.get_rng_state()
-    try:
-        torch.manual_seed(0)
-        logits = torch.randn(2, 5)
-    finally:
-        torch.random.set_rng_state(torch_state)
-    return torch.log_softmax(logits, dim=1)
+    return torch.log_softmax(_WIDE, dim=1)

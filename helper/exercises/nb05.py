@@ -13,6 +13,7 @@ from helper.exercises import exercise
 @exercise(
     "05.pos_weight",
     hint="pos_weight multiplies only the positive term, -y log(sigmoid(z)); the term for y = 0 is unchanged.",
+    solution="answer = -(pos_weight * y * F.logsigmoid(z) + (1 - y) * F.logsigmoid(-z))",
 )
 def _pos_weight() -> torch.Tensor:
     z = torch.tensor([0.0, 2.0, -1.0, 0.5])
@@ -24,6 +25,7 @@ def _pos_weight() -> torch.Tensor:
     "05.stable_bce",
     hint="never form sigmoid(z) first: use max(z, 0) - z * y + log(1 + exp(-|z|)), "
     "with torch.clamp, torch.abs and torch.log1p.",
+    solution="answer = z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))",
 )
 def _stable_bce() -> torch.Tensor:
     z = torch.tensor([-60.0, -3.0, 0.0, 3.0, 60.0])
@@ -34,6 +36,7 @@ def _stable_bce() -> torch.Tensor:
 @exercise(
     "05.multilabel_mean",
     hint="each of the N x K entries is its own yes/no question; 'mean' averages over all N * K of them.",
+    solution="answer = (Z.clamp(min=0) - Z * Y + torch.log1p(torch.exp(-Z.abs()))).mean()",
 )
 def _multilabel_mean() -> float:
     z = torch.tensor([[1.5, -0.5, 0.0], [-2.0, 0.5, 3.0]])
