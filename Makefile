@@ -23,7 +23,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides present screenshots lock clean
+.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides html present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
 	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
+	@echo "make html       every notebook as an offline page with live explorers in build/html/"
 	@echo "make present    JupyterLab with large lecture fonts"
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
@@ -83,6 +84,9 @@ slides: $(STAMP) $(JSSTAMP)
 solutions: $(STAMP)
 	$(PY) -m helper.course.solutions
 
+html: $(STAMP) $(JSSTAMP)
+	$(PY) -m helper.course.html $(ARGS)
+
 present: $(STAMP)
 	$(PY) -m helper.course.present --port=$(PORT) $(ROOTFLAG)
 
@@ -108,4 +112,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) $(JS)/node_modules build/slides build/solutions .pytest_cache
+	rm -rf $(VENV) $(JS)/node_modules build/slides build/html build/solutions .pytest_cache

@@ -1,7 +1,8 @@
 """Logits to Loss: the code the notebooks share.
 
 - :func:`look`, :func:`to_latex`, :func:`to_markdown`: show tensors as LaTeX inline with prose.
-- :class:`LogitsExplorer`, :class:`BinaryExplorer`, :class:`StabilityExplorer`: live sliders.
+- :class:`LogitsExplorer`, :class:`BinaryExplorer`, :class:`StabilityExplorer`,
+  :class:`DistributionExplorer`: live sliders.
 - :func:`check`: the self-check behind every exercise.
 
 The names are loaded on first use (PEP 562 module ``__getattr__``), so ``import helper``
@@ -23,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "LogitsExplorer": "helper.explorers",
     "BinaryExplorer": "helper.explorers",
     "StabilityExplorer": "helper.explorers",
+    "DistributionExplorer": "helper.explorers",
     "check": "helper.exercises",
 }
 
@@ -30,7 +32,7 @@ __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from helper.exercises import check
-    from helper.explorers import BinaryExplorer, LogitsExplorer, StabilityExplorer
+    from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
     from helper.look import LookSettings, look, to_latex, to_markdown
 
 

@@ -1,85 +1,74 @@
-r"""Live explorers: sliders that move logits and show what torch makes of them.
+r"""Live explorers: sliders that move logits; the page computes and draws, torch verifies.
 
 - :class:`LogitsExplorer` -- logits of one example, target class, temperature:
   softmax bars, cross-entropy loss, logsumexp, gradient ``softmax - onehot``.
-- :class:`BinaryExplorer` -- one logit and a 0/1 label: ``sigmoid(z)``, the BCE curve,
-  ``BCELoss(sigmoid(z))`` against ``BCEWithLogitsLoss(z)`` and where they part.
+- :class:`BinaryExplorer` -- one logit and a 0/1 label: ``sigmoid(z)``, the BCE curves,
+  ``BCELoss(sigmoid(z))`` against ``BCEWithLogitsLoss(z)``: where the first drifts, and
+  where it jumps to its clamp.
 - :class:`StabilityExplorer` -- shift/scale logits in float16/32/64: naive
-  log-sum-exp, the max trick and ``torch.logsumexp``, with ``inf``/``nan`` as the
-  dtype produces them.
+  log-sum-exp, the max trick and ``torch.logsumexp``, with ``inf``/``nan``/0 as the
+  dtype produces them; the gauge shows ``logsumexp(z)``, the log of the sum that overflows.
+- :class:`DistributionExplorer` -- logits and a target distribution q: ``H(q)``,
+  ``KL(q || p)`` and the cross-entropy ``H(q, p) = H(q) + KL`` with its floor, nats or bits.
 
-Show one by making it the last expression of a cell. Every explorer is an
-``ipywidgets.VBox``, so it can also be nested in other layouts.
+Show one by making it the last expression of a cell.
+
+Architecture (anywidget)
+------------------------
+Every explorer is an ``anywidget.AnyWidget``: a Python model with typed, synced traits
+(the inputs: logits, target, temperature, ...), and a front end that is one small ES
+module per explorer in ``helper/explorers/js/`` plus the shared maths module
+``lossmath.js`` (and ``kit.js``, shared page pieces). On every ``input`` event the page
+computes what it shows with lossmath.js, rounding as torch does (float32 by default;
+float16/float64 in the StabilityExplorer), and redraws its SVG: no round trip to the
+kernel, so it answers within a frame, and it stays live in a page with no kernel at all
+(exported HTML, slide decks) because the widget state saved in the notebook carries the
+module. The page sends its state to Python at most every 100 ms while a key is held or a
+thumb dragged, and at once on release; the kernel recomputes with torch and returns its
+numbers in the ``result`` trait; the page shows "torch agrees" (quietly) or the
+differences (loudly, role=alert). anywidget loads a module from a string, where relative
+imports cannot resolve, so :func:`helper.explorers._esm.compose` concatenates
+``lossmath.js + kit.js + <explorer>.js`` and drops the relative import lines (no bundler).
 
 Contract
 --------
-- ``.sliders``: the ``FloatSlider`` widgets (logits; ``[z]``; ``[shift, scale]``).
-- ``.target``: the target widget where there is one (``.value`` is the class index
-  or the 0/1 label). ``StabilityExplorer`` has ``.dtype`` instead.
-- ``.state()``: every number currently shown, as plain Python values; loss
-  explorers have ``"loss"``. Each number is torch's own result (see the tests).
-- ``.error`` / ``.last_error``: an exception raised while updating is caught and
-  shown in the explorer's error area, never only in the kernel log; the next good
-  update hides it again.
+- ``.sliders``: :class:`~helper.explorers._base.Control` objects (logits; ``[z]``;
+  ``[shift, scale]``); ``.sliders[i].value = x`` moves control ``i`` (the page follows).
+- ``.target``: the target control where there is one (``.value`` is the class index or the
+  0/1 label). ``StabilityExplorer`` has ``.dtype``; ``DistributionExplorer`` ``.q_sliders``
+  and ``.unit``.
+- ``.state()``: every number shown, as torch computes it (plain Python values); loss
+  explorers have ``"loss"``.
+- Errors: an exception in the kernel's update is caught, kept in ``.last_error`` and shown
+  in the explorer (trait ``py_error``); a JavaScript error in the page is shown there too
+  and reported in trait ``js_error``. The next good update hides them.
+- Display bundle: the live widget view, a byte-deterministic static ``image/svg+xml`` of
+  the current state (explicit colours on a white card: GitHub, nbconvert without widget
+  state) and an own deterministic ``text/plain`` line (nbval compares both exactly;
+  anywidget's default repr holds a memory address).
 
-Design, and why
----------------
-Updates only assign trait values (``HTML.value``): no ``Output`` capture, no
-``interact``, no matplotlib. The charts and the changing numbers are hand-built
-SVG/HTML strings in ``widgets.HTML`` (see :mod:`helper._svg`), far cheaper to build
-than a matplotlib figure encoded as a PNG. The formulas are LaTeX in a
-``widgets.HTMLMath`` that never changes, so MathJax typesets them once; the numbers
-that change on every slider move stay out of MathJax, so an update never waits for a
-typesetting pass. Each move sends two small comm messages (the loss/results line and
-the chart), besides the slider's own. ``make bench`` (kernel side) and
-``make bench-lab`` (key press to screen in JupyterLab) measure this against a
-baseline; the measured figures are in the README, the one place for them.
-
-The browser's slider snaps every value to its grid (``min + k * step``) and sends the
-snapped value back. Values set from Python (the constructor's logits, or
-``slider.value = x``) are therefore kept exactly and a front-end change within half
-a step of them is not taken as a move: ``LogitsExplorer([1.5410, ...])`` shows the
-same loss live as in its saved output, though the slider's readout shows ``1.5``.
-
-The display bundle (``_repr_mimebundle_``) holds the live widget view, which
-JupyterLab prefers (its widget renderer has rank -10, before SVG and text), plus
-a static ``image/svg+xml`` of the current state (explicit neutral colours on a
-white card, byte-deterministic: no ids, no dates, fixed number formats) and a
-short deterministic ``text/plain`` such as
-``LogitsExplorer: z=[...], target=1, T=1, p=[...], loss=2.3257``. nbval compares
-both exactly; GitHub and nbconvert show the SVG when no widget state is saved.
-
-Live colours use ``currentColor`` and ``--jp-ui-font-color1`` so text follows the
-light and dark themes; data colours come from the Okabe-Ito palette and the
-target is also hatched, outlined and tagged "target"; the two BCE curves differ
-by dash and marker shape; inf/nan are spelled out with a word ("overflow", "nan").
+Accessibility: native ``<input type=range>`` sliders (arrows, PageUp/PageDown for large
+steps, Home/End) with names saying what they move ("logit z_2 (fox)") and
+``data-lm-suppress-shortcuts`` so JupyterLab's command mode leaves the arrows alone;
+visible focus; the loss readout is ``aria-live=polite``; each chart is ``role=img`` with a
+text alternative listing its values; colours from JupyterLab's theme variables (light and
+dark) with fallbacks; the target and bad values are marked by shape and words, not colour
+alone.
 
 CSS classes (stable, for browser tests)
 ---------------------------------------
-=========================  =====================================================
-``l2l-explorer``           root of every explorer
-``l2l-logits-explorer``    root of a LogitsExplorer (``l2l-binary-explorer``,
-                           ``l2l-stability-explorer`` for the others)
-``l2l-formula``            the static HTMLMath with the formulas
-``l2l-controls``           box holding the sliders and selectors
-``l2l-logit``              each logit slider (LogitsExplorer also ``l2l-logit-<i>``;
-                           BinaryExplorer's z slider)
-``l2l-target``             target selector (Dropdown / ToggleButtons)
-``l2l-temperature``        LogitsExplorer's temperature slider
-``l2l-shift``, ``l2l-scale``, ``l2l-dtype``  StabilityExplorer's controls
-``l2l-output``             box holding what changes
-``l2l-loss``               plain text ``loss = 1.2345`` (Logits, Binary)
-``l2l-results``            plain text ``naive = inf | max trick = ... |
-                           torch.logsumexp = ...`` (Stability)
-``l2l-chart``              the SVG chart (its ``<text class="l2l-numbers">``
-                           lines hold the numbers)
-``l2l-error``              the error area (hidden, ``display: none``, until an
-                           update fails)
-=========================  =====================================================
+``l2l-explorer`` (root), ``l2l-logits-explorer`` / ``l2l-binary-explorer`` /
+``l2l-stability-explorer`` / ``l2l-distribution-explorer``; ``l2l-formula``,
+``l2l-controls``, ``l2l-logit`` (+ ``l2l-logit-<i>``), ``l2l-q-<i>``, ``l2l-target``,
+``l2l-temperature``, ``l2l-shift``, ``l2l-scale``, ``l2l-dtype``, ``l2l-unit``;
+``l2l-loss`` (the ``aria-live`` readout; ``l2l-results`` in the StabilityExplorer),
+``l2l-chart`` (its ``<text class="l2l-numbers">`` hold the numbers), ``l2l-check`` ("torch
+agrees"), ``l2l-error`` (hidden until an update fails).
 """
 
 from helper.explorers.binary import BinaryExplorer
+from helper.explorers.distribution import DistributionExplorer
 from helper.explorers.logits import LogitsExplorer
 from helper.explorers.stability import StabilityExplorer
 
-__all__ = ["LogitsExplorer", "BinaryExplorer", "StabilityExplorer"]
+__all__ = ["LogitsExplorer", "BinaryExplorer", "StabilityExplorer", "DistributionExplorer"]

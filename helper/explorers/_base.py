@@ -1,20 +1,21 @@
-"""What every explorer shares: input checks, the update/error loop, the display bundle."""
+"""What every explorer shares: input checks, the torch verification loop, the display bundle."""
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 from typing import Any
 
-import ipywidgets as widgets
+import anywidget
 import numpy as np
 import torch
+import traitlets
 
 from helper import _svg
-from helper.palette import HIGHLIGHT
+from helper._format import fmt
+from helper.explorers import _esm as _esm_mod
 
-__all__ = ["Explorer", "as_vector", "as_real", "as_index", "as_binary_label"]
+__all__ = ["Explorer", "Control", "encode", "as_vector", "as_real", "as_index", "as_binary_label"]
 
 
 # ---------------------------------------------------------------- input checks
@@ -103,80 +104,92 @@ def as_binary_label(x: Any, name: str = "y") -> int:
 
 
 # ---------------------------------------------------------------- the explorer base
-class Explorer(widgets.VBox):
-    """Base of the live explorers: a VBox whose outputs are trait values of HTML widgets.
+def encode(x: Any) -> Any:
+    """A number or nested list for JSON: ``inf``, ``-inf``, ``nan`` become strings (JSON has none)."""
+    if isinstance(x, (list, tuple)):
+        return [encode(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return x
 
-    Subclasses build their controls (with a ``loss`` and a ``chart`` HTML widget, or
-    their own :meth:`_show`), call :meth:`_setup`, and implement :meth:`_compute`
-    (numbers, from torch), :meth:`_draw` (SVG of a state for a theme) and
-    :meth:`_summary` (one line of text).
+
+class Control:
+    """One control of an explorer seen from Python, like an ipywidgets slider: ``.value`` reads
+    and moves it (the page follows), ``.min``/``.max``/``.step``/``.description`` describe it.
+
+    ``index`` selects one entry of a list trait (a logit); ``None`` the whole trait.
     """
 
-    _css = "l2l-explorer"
+    def __init__(self, owner: Explorer, trait: str, index: int | None = None, *, description: str = "",
+                 min: float | None = None, max: float | None = None, step: float | None = None,
+                 options: list[Any] | None = None) -> None:
+        self._owner, self._trait, self._index = owner, trait, index
+        self.description, self.min, self.max, self.step, self.options = description, min, max, step, options
 
-    def _setup(self, kind_class: str, children: list[widgets.Widget], watched: list[widgets.Widget]) -> None:
-        # Exact values of FloatSliders, kept while the front end only snaps them to the slider's grid.
-        self._pinned: dict[int, float] = {
-            id(w): float(w.value) for w in watched if isinstance(w, widgets.FloatSlider)
-        }
-        self.error = widgets.HTML(value="", layout=widgets.Layout(display="none"))
-        self.error.add_class("l2l-error")
+    @property
+    def value(self) -> Any:
+        v = getattr(self._owner, self._trait)
+        return v[self._index] if self._index is not None else v
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        if self._index is None:
+            setattr(self._owner, self._trait, new)
+        else:
+            values = list(getattr(self._owner, self._trait))
+            values[self._index] = new
+            setattr(self._owner, self._trait, values)
+
+    def __repr__(self) -> str:
+        return f"Control({self.description or self._trait}={self.value!r})"
+
+
+class Explorer(anywidget.AnyWidget):
+    """Base of the explorers: an anywidget whose page computes and draws, and whose kernel verifies.
+
+    A subclass declares its input traits (``sync=True``), lists them in ``_inputs``, sets
+    ``_esm = compose("<name>.js")`` and implements :meth:`_compute` (torch's numbers for the
+    current inputs), :meth:`_draw` (the static SVG of a state) and :meth:`_summary` (one line).
+    Each change of an input, from the page or from Python, runs :meth:`_compute`; its numbers
+    go to the page in the ``result`` trait (with the inputs they belong to), where the page
+    compares them with its own and says "torch agrees" or shows the difference.
+    """
+
+    _css = _esm_mod.css()
+    _inputs: tuple[str, ...] = ()
+
+    result = traitlets.Dict().tag(sync=True)
+    py_error = traitlets.Unicode("").tag(sync=True)
+    js_error = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **traits: Any) -> None:
         self.last_error: BaseException | None = None
-        self.children = (*children, self.error)
-        self.add_class("l2l-explorer")
-        self.add_class(kind_class)
         self._state: dict[str, Any] = {}
-        for w in watched:
-            w.observe(self._on_change, names="value")
+        super().__init__(**traits)
+        self.observe(self._on_change, names=list(self._inputs))
         self._on_change()
 
     # -- the update loop
-    def _value(self, slider: widgets.FloatSlider) -> float:
-        """The number a slider stands for: its exact value unless the learner has moved it since.
-
-        The browser's slider snaps every value it is given to its grid (``min + k * step``)
-        and sends the snapped value back, so ``LogitsExplorer([1.5410, ...])`` would
-        silently become ``[1.5, ...]`` as soon as it is shown. A value set from Python
-        (construction or ``slider.value = x``) is therefore pinned, and a change from
-        the front end within half a step of it is taken as that snap, not as a move.
-        """
-        return self._pinned.get(id(slider), float(slider.value))
-
     def _on_change(self, change: Any = None) -> None:
-        """Recompute and redraw; any exception is shown inside the explorer, never raised."""
+        """Recompute with torch; any exception is shown inside the explorer, never raised."""
         try:
-            if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
-                owner = change["owner"]
-                if "value" not in owner._property_lock:  # set from Python: keep it exactly
-                    self._pinned[id(owner)] = float(change["new"])
-                else:
-                    pinned = self._pinned.get(id(owner))
-                    if pinned is not None and abs(float(change["new"]) - pinned) <= owner.step / 2 + 1e-9:
-                        return  # the front end snapping a pinned value: nothing moved
-                    self._pinned.pop(id(owner), None)
             state = self._compute()
-            self._show(state)
-            self._state = state
         except Exception as exc:  # noqa: BLE001 - the point is to show every failure in the widget
-            self._show_error(exc)
-        else:
-            if self.last_error is not None:
-                self.last_error = None
-                self.error.value = ""
-                self.error.layout.display = "none"
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.last_error = exc
-        msg = html.escape(f"{type(exc).__name__}: {exc}")
-        self.error.value = (
-            f'<div role="alert" style="border:2px solid {HIGHLIGHT};padding:4px 8px;font-size:15px">'
-            f"<b>The explorer could not update.</b> <code>{msg}</code></div>"
-        )
-        self.error.layout.display = ""
+            self.last_error = exc
+            self.py_error = f"{type(exc).__name__}: {exc}"
+            return
+        self._state = state
+        self.result = {
+            "inputs": {k: encode(_plain(getattr(self, k))) for k in self._inputs},
+            "values": {k: encode(v) for k, v in state.items() if isinstance(v, (int, float, list))},
+        }
+        if self.last_error is not None or self.py_error:
+            self.last_error = None
+            self.py_error = ""
 
     # -- public
     def state(self) -> dict[str, Any]:
-        """Every number currently shown, as plain Python floats, ints, strings and lists."""
+        """Every number currently shown, as torch computes it (plain floats, ints, strings, lists)."""
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self._state.items()}
 
     def static_svg(self) -> str:
@@ -184,13 +197,13 @@ class Explorer(widgets.VBox):
         return self._draw(self._state, _svg.STATIC)
 
     # -- display
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        data = super()._repr_mimebundle_(**kwargs)
-        if data is None:  # closed widget
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
             return None
-        data["text/plain"] = self._summary()
-        data["image/svg+xml"] = self.static_svg()
-        return data
+        data, meta = bundle
+        data = {**data, "text/plain": self._summary(), "image/svg+xml": self.static_svg()}
+        return data, meta
 
     def __repr__(self) -> str:
         if not getattr(self, "_state", None):
@@ -201,18 +214,15 @@ class Explorer(widgets.VBox):
     def _compute(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _show(self, state: dict[str, Any]) -> None:
-        """Assign the new state to the widgets: the loss line and the live chart."""
-        self.loss.value = (
-            f'<span style="font-size:20px;font-weight:bold">loss = {_svg.fmt(state["loss"], ".4f")}</span>'
-        )
-        self.chart.value = self._draw(state, _svg.LIVE)
-
     def _draw(self, state: dict[str, Any], theme: _svg.Theme) -> str:
         raise NotImplementedError
 
     def _summary(self) -> str:
         raise NotImplementedError
+
+
+def _plain(v: Any) -> Any:
+    return list(v) if isinstance(v, (list, tuple)) else v
 
 
 def fmt_list(values: list[float], spec: str = ".4g", *, edge: int = 3) -> str:
@@ -221,7 +231,7 @@ def fmt_list(values: list[float], spec: str = ".4g", *, edge: int = 3) -> str:
     Longer than ``2 * edge + 2`` entries, only the first and last ``edge`` are shown,
     around ``...`` (the way torch summarises a long tensor).
     """
-    items = [_svg.fmt(v, spec) for v in values]
+    items = [fmt(v, spec) for v in values]
     if len(items) > 2 * edge + 2:
         items = items[:edge] + ["..."] + items[-edge:]
     return "[" + ", ".join(items) + "]"

@@ -5,74 +5,110 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import ipywidgets as widgets
 import torch
+import traitlets
 import torch.nn as nn
 
 from helper import _svg
-from helper.explorers._base import Explorer, as_binary_label, as_real
+from helper._format import fmt
+from helper.explorers._base import Control, Explorer, as_binary_label, as_real
+from helper.explorers._esm import compose
+from helper.facts import BCE_CLAMPED_LOSS
 
 __all__ = ["BinaryExplorer"]
 
 _C = _svg.OKABE_ITO
-_FORMULA = (
-    r"$\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad "
-    r"L = -\big[\, y \log \sigma(z) + (1 - y) \log\big(1 - \sigma(z)\big) \big]$"
-    r" &nbsp; (BCELoss clamps each $\log$ at $-100$; BCEWithLogitsLoss works from $z$ directly)"
-)
 _CURVE_POINTS = 241
 _BCE = nn.BCELoss()
 _BCE_LOGITS = nn.BCEWithLogitsLoss()
 _BCE_NONE = nn.BCELoss(reduction="none")
 _BCE_LOGITS_NONE = nn.BCEWithLogitsLoss(reduction="none")
+_STEP = 0.1
+
+
+def verdict(bce: float, bce_logits: float, sig: float, y: int) -> tuple[str, list[str]]:
+    """("agree" | "drift" | "jump", lines of text): how BCELoss on sigmoid(z) compares with the exact loss.
+
+    The same rule as binary.js: they agree within 1e-4 relative (or 1e-6 absolute); a jump
+    is sigmoid(z) rounded to exactly the wrong end (log 0, clamped); anything else is drift.
+    """
+    gap = bce - bce_logits
+    if abs(gap) <= 1e-6 or abs(gap) / max(abs(bce_logits), 1e-30) <= 1e-4:
+        return "agree", ["they agree"]
+    if (y == 0 and sig == 1.0) or (y == 1 and sig == 0.0):
+        return "jump", [f"JUMP: sigmoid(z) is exactly {1 - y},", "so BCELoss met log(0) and", f"returned its clamp, {fmt(bce, '.0f')}"]
+    what = "1 - sigmoid(z)" if y == 0 else "sigmoid(z)"
+    return "drift", [f"DRIFT: BCELoss is {fmt(100 * gap / bce_logits, '+.2f')} % off", f"(float32 rounding of {what})"]
+
+
+def _landmarks(lo: float, hi: float) -> tuple[float, float]:
+    """On the slider grid (step 0.1), for y = 0: the first z > 0 where :func:`verdict` says "drift"
+    (BCELoss more than 0.01 % off the exact loss) and the first z where float32 sigmoid(z) is
+    exactly 1 (the jump), by torch."""
+    n = round((hi - lo) / _STEP)
+    zs = torch.tensor([lo + _STEP * k for k in range(n + 1)], dtype=torch.float64).to(torch.float32)
+    with torch.no_grad():
+        s = torch.sigmoid(zs)
+        exact = _BCE_LOGITS_NONE(zs, torch.zeros_like(zs))
+        bce = _BCE_NONE(s, torch.zeros_like(zs))
+    grid = [round(lo + _STEP * k, 10) for k in range(n + 1)]
+    kinds = [verdict(b, e, sv, 0)[0] for b, e, sv in zip(bce.tolist(), exact.tolist(), s.tolist())]
+    drift = next((z for z, k in zip(grid, kinds) if k == "drift" and z > 0), math.nan)
+    jump = next((z for z, sv in zip(grid, s.tolist()) if sv == 1.0), math.nan)
+    return drift, jump
 
 
 class BinaryExplorer(Explorer):
     """A slider for one logit ``z`` and a toggle for its label ``y`` in {0, 1}.
 
-    Shows ``sigmoid(z)``, the loss curve over ``z`` for the chosen ``y`` with the
-    current point on it, and the two ways torch computes binary cross-entropy:
-    ``nn.BCELoss()(sigmoid(z), y)`` and ``nn.BCEWithLogitsLoss()(z, y)``, all in
-    float32. From about ``z = 16.7`` float32 ``sigmoid(z)`` is exactly 1, so with
-    ``y = 0`` BCELoss meets ``log(0)`` and returns its clamp (100 at ``z = 20``)
-    while BCEWithLogitsLoss returns the true loss (20).
+    The page computes (lossmath.js, float32 as torch) and draws ``sigmoid(z)``, the loss
+    curves over ``z`` for the chosen ``y`` with the current point on them, and the two
+    ways torch computes binary cross-entropy: ``nn.BCELoss()(sigmoid(z), y)`` and
+    ``nn.BCEWithLogitsLoss()(z, y)``. With ``y = 0`` BCELoss first DRIFTS below the exact
+    loss (float32 ``1 - sigmoid(z)`` keeps few digits; the hint gives the first slider value
+    off by more than 0.1 %) and then JUMPS to its clamp, 100, from the first slider value
+    where float32 ``sigmoid(z)`` is exactly 1 (16.7 on the 0.1 grid); both points are
+    computed by torch when the explorer is made (``.landmarks``). The kernel recomputes each
+    state with torch and the page says whether it agrees.
+
+    Traits (synced): ``logit`` (float), ``label`` (0/1), ``result``, ``py_error``, ``js_error``.
 
     Attributes
     ----------
-    sliders: ``[z_slider]`` (a ``FloatSlider`` from -30 to 30, wider if ``z`` is).
-    target: the ``ToggleButtons`` for ``y`` (``.value`` is 0 or 1).
+    sliders: ``[z]``, a :class:`Control` (from -30 to 30 in steps of 0.1, wider if ``z`` is).
+    z: the same control. target: a :class:`Control` for ``y`` (``.value`` is 0 or 1).
+    landmarks: ``{"drift_from": z, "jump_at": z}`` for ``y = 0`` on the slider grid.
     """
+
+    _esm = compose("binary.js")
+    _inputs = ("logit", "label")
+
+    logit = traitlets.Float(0.0).tag(sync=True)
+    label = traitlets.Int(1).tag(sync=True)
+    lo = traitlets.Float(-30.0).tag(sync=True)
+    hi = traitlets.Float(30.0).tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, z: Any = 0.0, y: Any = 1) -> None:
         zv = as_real(z, "z")
         yv = as_binary_label(y, "y")
-        super().__init__()
         lo, hi = min(-30.0, math.floor(zv)), max(30.0, math.ceil(zv))
-        self.z = widgets.FloatSlider(
-            value=zv, min=lo, max=hi, step=0.1, description="z", readout_format=".1f",
-            layout=widgets.Layout(width="420px"),
+        drift, jump = _landmarks(lo, hi)
+        self.landmarks = {"drift_from": drift, "jump_at": jump}
+        hint = (
+            f"With y = 0, move z up: BCELoss drifts below the exact loss from about z = {fmt(drift, '.1f')} "
+            f"(more than 0.01 % off), then jumps to {fmt(BCE_CLAMPED_LOSS, '.0f')} at z = {fmt(jump, '.1f')}, "
+            "where float32 sigmoid(z) is exactly 1. BCEWithLogitsLoss stays exact."
         )
-        self.z.add_class("l2l-logit")
-        self.sliders = [self.z]
-        self.target = widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=yv, description="y")
-        self.target.add_class("l2l-target")
-        self.target.add_class("widget-inline-hbox")  # label beside the buttons, aligned like the slider labels
-        self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
-        self.formula.add_class("l2l-formula")
-        self.loss = widgets.HTML()
-        self.loss.add_class("l2l-loss")
-        self.chart = widgets.HTML()
-        self.chart.add_class("l2l-chart")
-        controls = widgets.VBox([self.z, self.target])
-        controls.add_class("l2l-controls")
-        shown = widgets.VBox([self.loss, self.chart])
-        shown.add_class("l2l-output")
         self._curves: dict[tuple[int, str], list[str]] = {}
-        self._setup("l2l-binary-explorer", [self.formula, controls, shown], [self.z, self.target])
+        super().__init__(logit=zv, label=yv, lo=lo, hi=hi, hint=hint)
+        self.z = Control(self, "logit", description="z", min=lo, max=hi, step=_STEP)
+        self.sliders = [self.z]
+        self.target = Control(self, "label", description="y", options=[0, 1])
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        zv, yv = self._value(self.z), int(self.target.value)
+        zv, yv = float(self.logit), as_binary_label(self.label, "y")
         z = torch.tensor(zv, dtype=torch.float32)
         y = torch.tensor(float(yv), dtype=torch.float32)
         with torch.no_grad():
@@ -94,7 +130,7 @@ class BinaryExplorer(Explorer):
     _X0, _Y0, _W, _H, _YMAX = 62, 40, 330, 220, 105.0
 
     def _xy(self, z: float, loss: float) -> tuple[float, float]:
-        lo, hi = self.z.min, self.z.max
+        lo, hi = self.lo, self.hi
         x = self._X0 + self._W * (min(max(z, lo), hi) - lo) / (hi - lo)
         v = min(max(loss, 0.0), self._YMAX) if math.isfinite(loss) else self._YMAX
         return x, self._Y0 + self._H * (1 - v / self._YMAX)
@@ -103,7 +139,7 @@ class BinaryExplorer(Explorer):
         """Both loss curves for label ``y`` over the slider range, computed once by torch in float32."""
         key = (y, theme.ink)
         if key not in self._curves:
-            zs = torch.linspace(self.z.min, self.z.max, _CURVE_POINTS, dtype=torch.float32)
+            zs = torch.linspace(self.lo, self.hi, _CURVE_POINTS, dtype=torch.float32)
             ys = torch.full_like(zs, float(y))
             with torch.no_grad():
                 exact = _BCE_LOGITS_NONE(zs, ys).tolist()
@@ -117,17 +153,17 @@ class BinaryExplorer(Explorer):
         return self._curves[key]
 
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
-        w, h = 720, 330
+        w, h = 760, 330
         x0, y0, pw, ph = self._X0, self._Y0, self._W, self._H
         body: list[str] = [_svg.text(x0, 24, f"loss over z for y = {st['y']}", theme, size=16, bold=True)]
         for v in (0, 20, 40, 60, 80, 100):
             yy = y0 + ph * (1 - v / self._YMAX)
             body.append(_svg.line(x0, yy, x0 + pw, yy, stroke=theme.faint, width=0.5, dash="2 4"))
             body.append(_svg.text(x0 - 6, yy + 5, str(v), theme, size=13, anchor="end"))
-        lo, hi = self.z.min, self.z.max
+        lo, hi = self.lo, self.hi
         for v in (lo, lo / 2, 0.0, hi / 2, hi):
             xx, _ = self._xy(v, 0.0)
-            body.append(_svg.text(xx, y0 + ph + 20, _svg.fmt(v, ".0f"), theme, size=13, anchor="middle"))
+            body.append(_svg.text(xx, y0 + ph + 20, fmt(v, ".0f"), theme, size=13, anchor="middle"))
         body.append(_svg.line(x0, y0 + ph, x0 + pw, y0 + ph, stroke=theme.ink, width=1.5))
         body.append(_svg.line(x0, y0, x0, y0 + ph, stroke=theme.ink, width=1.5))
         body.append(_svg.text(x0 + pw, y0 + ph + 40, "z", theme, size=15, anchor="end"))
@@ -148,30 +184,24 @@ class BinaryExplorer(Explorer):
         body.append(_svg.text(lx + 42, ly + 25, "BCELoss(sigmoid(z), y)", theme, size=15))
         # the numbers
         s = st["sigmoid"]
-        s_text = "1 (exactly)" if s == 1.0 else ("0 (exactly)" if s == 0.0 else _svg.fmt(s, ".9g"))
+        s_text = "1 (exactly)" if s == 1.0 else ("0 (exactly)" if s == 0.0 else fmt(s, ".9g"))
         rows = [
-            f"z = {_svg.fmt(st['z'], '.2f')},  y = {st['y']}",
+            f"z = {fmt(st['z'], '.2f')},  y = {st['y']}",
             f"sigmoid(z) = {s_text}",
-            f"BCELoss = {_svg.fmt(st['bce_loss'], '.4f')}",
-            f"BCEWithLogitsLoss = {_svg.fmt(st['bce_with_logits_loss'], '.4f')}",
+            f"BCELoss = {fmt(st['bce_loss'], '.4f')}",
+            f"BCEWithLogitsLoss = {fmt(st['bce_with_logits_loss'], '.4f')}",
         ]
         for i, r in enumerate(rows):
             body.append(_svg.text(lx, 110 + 26 * i, r, theme, size=16, cls="l2l-numbers"))
-        parted = abs(st["gap"]) > 1e-3
-        if not parted:
-            verdict = ["they agree"]
-        elif st["bce_loss"] >= 99.99:
-            verdict = ["! they part: BCELoss met log(0)", "and returned its clamp, 100"]
-        else:
-            verdict = ["! they part (float32 rounding", "of 1 - sigmoid(z))"]
-        for i, v in enumerate(verdict):
-            body.append(_svg.text(lx, 110 + 26 * (4 + i) + 8, v, theme, size=16, bold=parted))
-        label = f"binary cross-entropy at z = {_svg.fmt(st['z'], '.2f')}, y = {st['y']}"
+        kind, lines = verdict(st["bce_loss"], st["bce_with_logits_loss"], st["sigmoid"], st["y"])
+        for i, v in enumerate(lines):
+            body.append(_svg.text(lx, 226 + 22 * i, v, theme, size=15, bold=kind != "agree"))
+        label = f"binary cross-entropy at z = {fmt(st['z'], '.2f')}, y = {st['y']}"
         return _svg.document(w, h, body, theme, label)
 
     def _summary(self) -> str:
         st = self._state
         return (
-            f"BinaryExplorer: z={_svg.fmt(st['z'], '.4g')}, y={st['y']}, sigmoid={_svg.fmt(st['sigmoid'], '.9g')}, "
-            f"BCELoss={_svg.fmt(st['bce_loss'], '.4f')}, BCEWithLogitsLoss={_svg.fmt(st['bce_with_logits_loss'], '.4f')}"
+            f"BinaryExplorer: z={fmt(st['z'], '.4g')}, y={st['y']}, sigmoid={fmt(st['sigmoid'], '.9g')}, "
+            f"BCELoss={fmt(st['bce_loss'], '.4f')}, BCEWithLogitsLoss={fmt(st['bce_with_logits_loss'], '.4f')}"
         )

@@ -6,31 +6,25 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import ipywidgets as widgets
 import torch
+import traitlets
 import torch.nn.functional as F
 
 from helper import _svg
-from helper.explorers._base import Explorer, as_index, as_real, as_vector, fmt_list
+from helper.explorers._base import Control, Explorer, as_index, as_real, as_vector, fmt_list
+from helper.explorers._esm import compose
 
 __all__ = ["LogitsExplorer"]
 
 _C = _svg.OKABE_ITO
-_FORMULA = (
-    r"$p = \operatorname{softmax}(z / T), \qquad "
-    r"L = -\log p_y = \operatorname{logsumexp}(z / T) - z_y / T, \qquad "
-    r"\frac{\partial L}{\partial z_i} = \frac{p_i - [i = y]}{T}$"
-)
-
-
 class LogitsExplorer(Explorer):
     """Sliders for the logits ``z`` of one example, a target class ``y`` and a temperature ``T``.
 
-    Shows ``p = softmax(z/T)`` as bars (the target bar hatched, outlined and tagged),
-    the loss ``cross_entropy(z/T, y) = -log p_y``, ``logsumexp(z/T)``, and the
-    gradient ``dL/dz = (p - onehot(y)) / T`` as a second bar chart. Everything is
-    computed in float32 by torch (``F.softmax``, ``F.cross_entropy``,
-    ``torch.logsumexp``, autograd for the gradient).
+    The page computes and draws, on every input event: ``p = softmax(z/T)`` as bars (the
+    target bar hatched, outlined and tagged), the loss ``cross_entropy(z/T, y) = -log p_y``,
+    ``logsumexp(z/T)`` and the gradient ``dL/dz = (p - onehot(y)) / T`` (lossmath.js, in
+    float32 as torch). The kernel recomputes each state with torch (``F.softmax``,
+    ``F.cross_entropy``, ``torch.logsumexp``, autograd) and the page shows whether they agree.
 
     Parameters
     ----------
@@ -39,16 +33,33 @@ class LogitsExplorer(Explorer):
     target:
         The true class, an integer in ``0..C-1``.
     labels:
-        Optional class names (``C`` strings) shown under the bars and in the selector.
+        Optional class names (``C`` strings), shown under the bars, in the selector and in
+        the sliders' accessible names ("logit z_2 (fox)").
     temperature:
         ``T > 0``; the logits are divided by it before the softmax.
 
+    Traits (synced with the page): ``logits`` (list of float), ``y`` (int), ``T`` (float),
+    ``labels``; ``result`` (torch's numbers), ``py_error``, ``js_error``.
+
     Attributes
     ----------
-    sliders: one ``FloatSlider`` per class (description ``z_i``), in class order.
-    target: the ``Dropdown`` choosing the target class (``.value`` is the index).
-    temperature: the ``FloatSlider`` for ``T``.
+    sliders: one :class:`Control` per class (``.value`` reads/moves logit ``i``).
+    target: a :class:`Control` for the target class (``.value`` is the index).
+    temperature: a :class:`Control` for ``T``.
     """
+
+    _esm = compose("logits.js")
+    _inputs = ("logits", "y", "T")
+
+    logits = traitlets.List(traitlets.Float()).tag(sync=True)
+    y = traitlets.Int(0).tag(sync=True)
+    T = traitlets.Float(1.0).tag(sync=True)
+    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    named = traitlets.Bool(False).tag(sync=True)
+    lo = traitlets.Float(-6.0).tag(sync=True)
+    hi = traitlets.Float(6.0).tag(sync=True)
+    t_min = traitlets.Float(0.1).tag(sync=True)
+    t_max = traitlets.Float(5.0).tag(sync=True)
 
     def __init__(
         self,
@@ -70,45 +81,23 @@ class LogitsExplorer(Explorer):
             if len(labels) != n or not all(isinstance(s, str) for s in labels):
                 raise ValueError(f"labels must be {n} strings, one per class; got {list(labels)!r:.80}")
             names = list(labels)
-        super().__init__()
-        self.labels = names
-        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in names]
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
-        self.sliders = [
-            widgets.FloatSlider(
-                value=v, min=lo, max=hi, step=0.1, description=f"z_{i}", readout_format=".1f",
-                continuous_update=True, layout=widgets.Layout(width="360px"),
-            )
-            for i, v in enumerate(z)
-        ]
-        for i, s in enumerate(self.sliders):
-            s.add_class("l2l-logit")
-            s.add_class(f"l2l-logit-{i}")
-        options = [(f"{i}: {s}" if labels is not None else str(i), i) for i, s in enumerate(names)]
-        self.target = widgets.Dropdown(options=options, value=y, description="target y")
-        self.target.add_class("l2l-target")
-        self.temperature = widgets.FloatSlider(
-            value=t, min=min(0.1, t), max=max(5.0, math.ceil(t)), step=0.05, description="T", readout_format=".2f"
+        t_min, t_max = min(0.1, t), max(5.0, math.ceil(t))
+        super().__init__(
+            logits=z, y=y, T=t, labels=names, named=labels is not None, lo=lo, hi=hi, t_min=t_min, t_max=t_max
         )
-        self.temperature.add_class("l2l-temperature")
-        self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
-        self.formula.add_class("l2l-formula")
-        self.loss = widgets.HTML()
-        self.loss.add_class("l2l-loss")
-        self.chart = widgets.HTML()
-        self.chart.add_class("l2l-chart")
-        controls = widgets.VBox([*self.sliders, self.target, self.temperature])
-        controls.add_class("l2l-controls")
-        shown = widgets.VBox([self.loss, self.chart])
-        shown.add_class("l2l-output")
-        body = widgets.HBox([controls, shown], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self._setup("l2l-logits-explorer", [self.formula, body], [*self.sliders, self.target, self.temperature])
+        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in names]
+        self.sliders = [
+            Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)
+        ]
+        self.target = Control(self, "y", description="target y", options=list(range(n)))
+        self.temperature = Control(self, "T", description="T", min=t_min, max=t_max, step=0.05)
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        values = [self._value(s) for s in self.sliders]
-        y = int(self.target.value)
-        t = self._value(self.temperature)
+        values = [float(v) for v in self.logits]
+        y = as_index(self.y, "target", len(values))
+        t = as_real(self.T, "temperature", positive=True)
         z = torch.tensor(values, dtype=torch.float32, requires_grad=True)
         scaled = z / t
         loss = F.cross_entropy(scaled.unsqueeze(0), torch.tensor([y]))

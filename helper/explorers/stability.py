@@ -5,29 +5,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import ipywidgets as widgets
 import torch
+import traitlets
 
 from helper import _svg
-from helper.explorers._base import Explorer, as_real, as_vector, fmt_list
+from helper._format import fmt
+from helper.explorers._base import Control, Explorer, as_real, as_vector, fmt_list
+from helper.explorers._esm import compose
 
 __all__ = ["StabilityExplorer"]
 
 _C = _svg.OKABE_ITO
 _DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
-# Four pieces, each an inline block: MathJax 3 does not break a formula across lines, so a
-# single long one ran past the right edge of a narrow notebook; the pieces wrap instead.
-_FORMULA = " ".join(
-    f'<span style="display:inline-block;margin-right:1.5em">{piece}</span>'
-    for piece in (
-        r"$\text{naive: } \log \sum_j e^{z_j},$",
-        r"$\text{max trick: } m + \log \sum_j e^{z_j - m},\ m = \max_j z_j,$",
-        r"$\texttt{torch.logsumexp}(z),$",
-        r"$z = a \cdot z^{(0)} + b$",
-    )
-)
-
-
 def _dtype_name(dtype: Any) -> str:
     if isinstance(dtype, torch.dtype):
         for name, dt in _DTYPES.items():
@@ -42,32 +31,61 @@ def _dtype_name(dtype: Any) -> str:
 
 def _num(x: float) -> str:
     """Fixed decimals for ordinary sizes, scientific beyond; inf and nan as such."""
-    return _svg.fmt(x, ".4f") if math.isfinite(x) and abs(x) < 1e6 else _svg.fmt(x, ".5g")
+    return fmt(x, ".4f") if math.isfinite(x) and abs(x) < 1e6 else fmt(x, ".5g")
 
 
-def _flag(x: float) -> str:
-    """A word that says what went wrong, so a bad value is not marked by colour alone."""
+def _flag(x: float, z: float | None = None) -> str:
+    """A word that says what went wrong, so a bad value is not marked by colour alone (as stability.js)."""
     if math.isnan(x):
         return "  <- nan"
     if math.isinf(x):
         return "  <- overflow" if x > 0 else "  <- underflow"
+    if x == 0.0 and z is not None and math.isfinite(z):
+        return "  <- underflow to 0"
     return ""
+
+
+def _word(x: float) -> str:
+    """What a non-finite result box says: nan, overflow (inf) or underflow (-inf: the sum rounded to 0)."""
+    return "nan!" if math.isnan(x) else ("overflow!" if x > 0 else "underflow!")
+
+
+def log_tiny(dtype: torch.dtype) -> float:
+    """Below this z, exp(z) rounds to 0 in ``dtype``: log of half the smallest subnormal."""
+    fi = torch.finfo(dtype)
+    return math.log(fi.smallest_normal * fi.eps / 2)
 
 
 class StabilityExplorer(Explorer):
     """Shift and scale the logits (``z = scale * logits + shift``) in a chosen dtype.
 
-    Shows, side by side and computed in that dtype by torch: the naive
-    ``log(sum(exp(z)))``, the max trick ``m + log(sum(exp(z - m)))`` and
-    ``torch.logsumexp(z)``, with ``exp(z)`` per entry. ``inf`` and ``nan`` appear
-    exactly where the dtype produces them: ``exp`` overflows past about 11.09 in
-    float16, 88.72 in float32 and 709.78 in float64.
+    The page computes (lossmath.js, rounding as torch's CPU kernels) and shows, side by side:
+    the naive ``log(sum(exp(z)))``, the max trick ``m + log(sum(exp(z - m)))`` and
+    ``torch.logsumexp(z)``, with ``exp(z)`` per entry; ``inf``/``nan``/0 appear exactly where
+    the dtype produces them. The gauge shows what actually overflows: the naive SUM overflows
+    once ``logsumexp(z)`` passes ``log(finfo.max)`` (11.09 float16, 88.72 float32, 709.78
+    float64), and underflows to 0 (the log gives ``-inf``, labelled "underflow") once every
+    ``exp(z_i)`` rounds to 0; ``max z`` is marked beside it. The kernel verifies with torch.
+
+    Traits (synced): ``base`` (the logits z0), ``b`` (shift), ``a`` (scale), ``dtype_name``.
 
     Attributes
     ----------
-    sliders: ``[shift, scale]`` (``FloatSlider``; shift from -1000 to 1000, scale from 0 to 10).
-    dtype: ``ToggleButtons`` with values ``"float16"``, ``"float32"``, ``"float64"``.
+    sliders: ``[shift, scale]`` (:class:`Control`; shift from -1000 to 1000 in steps of 0.1,
+        PageUp/PageDown move 10; scale from 0 to 10, PageUp/PageDown move 1).
+    shift, scale: the same controls. dtype: a :class:`Control`, ``"float16"``, ``"float32"`` or ``"float64"``.
     """
+
+    _esm = compose("stability.js")
+    _inputs = ("base", "b", "a", "dtype_name")
+
+    base = traitlets.List(traitlets.Float()).tag(sync=True)
+    b = traitlets.Float(0.0).tag(sync=True)
+    a = traitlets.Float(1.0).tag(sync=True)
+    dtype_name = traitlets.Unicode("float32").tag(sync=True)
+    b_min = traitlets.Float(-1000.0).tag(sync=True)
+    b_max = traitlets.Float(1000.0).tag(sync=True)
+    a_max = traitlets.Float(10.0).tag(sync=True)
 
     def __init__(self, logits: Any, *, shift: Any = 0.0, scale: Any = 1.0, dtype: Any = "float32") -> None:
         base = as_vector(logits, "logits", min_len=1, max_len=10)
@@ -76,41 +94,22 @@ class StabilityExplorer(Explorer):
         if sc < 0:
             raise ValueError(f"scale must be >= 0; got {sc}")
         name = _dtype_name(dtype)
-        super().__init__()
+        b_min, b_max = min(-1000.0, math.floor(sh)), max(1000.0, math.ceil(sh))
+        a_max = max(10.0, math.ceil(sc))
+        super().__init__(base=base, b=sh, a=sc, dtype_name=name, b_min=b_min, b_max=b_max, a_max=a_max)
         self.logits = base
-        self.shift = widgets.FloatSlider(
-            value=sh, min=min(-1000.0, math.floor(sh)), max=max(1000.0, math.ceil(sh)), step=0.1,
-            description="shift b", readout_format=".1f", layout=widgets.Layout(width="460px"),
-        )
-        self.shift.add_class("l2l-shift")
-        self.scale = widgets.FloatSlider(
-            value=sc, min=0.0, max=max(10.0, math.ceil(sc)), step=0.1, description="scale a", readout_format=".1f",
-            layout=widgets.Layout(width="460px"),
-        )
-        self.scale.add_class("l2l-scale")
+        self.shift = Control(self, "b", description="shift b", min=b_min, max=b_max, step=0.1)
+        self.scale = Control(self, "a", description="scale a", min=0.0, max=a_max, step=0.1)
         self.sliders = [self.shift, self.scale]
-        self.dtype = widgets.ToggleButtons(options=list(_DTYPES), value=name, description="dtype")
-        self.dtype.add_class("l2l-dtype")
-        self.dtype.add_class("widget-inline-hbox")  # label beside the buttons, aligned like the slider labels
-        self.formula = widgets.HTMLMath(value=f'<div style="font-size:1.2em">{_FORMULA}</div>')
-        self.formula.add_class("l2l-formula")
-        self.results = widgets.HTML()
-        self.results.add_class("l2l-results")
-        self.chart = widgets.HTML()
-        self.chart.add_class("l2l-chart")
-        controls = widgets.VBox([self.shift, self.scale, self.dtype])
-        controls.add_class("l2l-controls")
-        shown = widgets.VBox([self.results, self.chart])
-        shown.add_class("l2l-output")
-        self._setup("l2l-stability-explorer", [self.formula, controls, shown], [self.shift, self.scale, self.dtype])
+        self.dtype = Control(self, "dtype_name", description="dtype", options=list(_DTYPES))
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        name = str(self.dtype.value)
+        name = _dtype_name(self.dtype_name)
         dt = _DTYPES[name]
-        sh, sc = self._value(self.shift), self._value(self.scale)
+        sh, sc = float(self.b), float(self.a)
         with torch.no_grad():
-            z = torch.tensor(self.logits, dtype=dt) * sc + sh
+            z = torch.tensor(list(self.base), dtype=dt) * sc + sh
             e = torch.exp(z)
             total = e.sum()
             naive = torch.log(total)
@@ -129,51 +128,60 @@ class StabilityExplorer(Explorer):
             "max_trick": trick.item(),
             "logsumexp": lse.item(),
             "overflow_at": math.log(torch.finfo(dt).max),
+            "underflow_at": log_tiny(dt),
         }
 
     # -- drawing
-    def _show(self, state: dict[str, Any]) -> None:
-        self.results.value = (
-            '<span style="font-size:18px">'
-            f"naive = {_num(state['naive'])} | max trick = {_num(state['max_trick'])} | "
-            f"torch.logsumexp = {_num(state['logsumexp'])}</span>"
-        )
-        self.chart.value = self._draw(state, _svg.LIVE)
-
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
         n = len(st["z"])
         w = 680
-        thr = st["overflow_at"]
+        over, under = st["overflow_at"], st["underflow_at"]
+        lse = st["logsumexp"] if math.isfinite(st["logsumexp"]) else st["max"]
+        total = st["sum_exp"]
+        sum_state = ("the sum overflows (inf)" if total == math.inf else
+                     "the sum underflows to 0" if total == 0.0 else "the sum is finite")
         body: list[str] = [
-            _svg.text(20, 26, f"{st['dtype']}: exp(z) overflows past z = {_svg.fmt(thr, '.2f')}", theme,
-                      size=17, bold=True)
+            _svg.text(20, 24, f"{st['dtype']}: the sum of exp overflows once logsumexp(z) > {fmt(over, '.2f')}",
+                      theme, size=16, bold=True)
         ]
-        # gauge: where max z sits relative to the overflow point of this dtype
-        gx, gy, gw, top = 20, 44, 620, 1.5 * thr
-        safe_w = gw * thr / top
-        body.append(_svg.rect(gx, gy, safe_w, 16, fill=_C["sky_blue"]))
-        body.append(_svg.rect(gx + safe_w, gy, gw - safe_w, 16, fill=_C["vermillion"]))
-        body.append(_svg.text(gx + 4, gy + 33, "0", theme, size=13))
-        body.append(_svg.text(gx + safe_w, gy + 33, f"overflow {_svg.fmt(thr, '.2f')}", theme, size=13,
-                              anchor="middle"))
-        m = st["max"]
-        pos = gx + gw * min(max(m, 0.0), top) / top if math.isfinite(m) else gx + gw
-        body.append(_svg.line(pos, gy - 6, pos, gy + 22, stroke=theme.ink, width=3))
-        beyond = " (off the scale)" if not (math.isfinite(m) and 0.0 <= m <= top) else ""
-        body.append(_svg.text(gx + gw, gy + 52, f"max z = {_num(m)}{beyond}", theme, size=14, anchor="end", bold=True))
+        # gauge (as stability.js): logsumexp(z), the log of the sum that overflows, and max z
+        gx, gy, gw, lo, hi = 20, 44, 640, 1.25 * under, 1.25 * over
+
+        def gpos(v: float) -> float:
+            v = v if math.isfinite(v) else (hi if v > 0 else lo)
+            return gx + gw * (min(max(v, lo), hi) - lo) / (hi - lo)
+
+        body.append(_svg.rect(gx, gy, gpos(under) - gx, 16, fill=_C["blue"]))
+        body.append(_svg.rect(gpos(under), gy, gpos(over) - gpos(under), 16, fill=_C["sky_blue"]))
+        body.append(_svg.rect(gpos(over), gy, gx + gw - gpos(over), 16, fill=_C["vermillion"]))
+        body.append(_svg.text(gpos(under), gy + 32, f"underflow {fmt(under, '.2f')}", theme, size=13, anchor="middle"))
+        body.append(_svg.text(gpos(0.0), gy + 32, "0", theme, size=13, anchor="middle"))
+        body.append(_svg.text(gpos(over), gy + 32, f"overflow {fmt(over, '.2f')}", theme, size=13, anchor="middle"))
+
+        def off(v: float) -> str:
+            return "" if math.isfinite(v) and lo <= v <= hi else " (off the scale)"
+
+        xl, xm = gpos(lse), gpos(st["max"])
+        body.append(_svg.line(xl, gy - 8, xl, gy + 24, stroke=theme.ink, width=4))
+        body.append(f'<path d="M{xm:.1f},{gy - 2} l-7,-12 h14 z" fill="{_C["orange"]}" stroke="{theme.ink}" '
+                    'stroke-width="1.5"/>')
+        body.append(_svg.text(gx, gy + 58, f"| logsumexp(z) = {_num(lse)}{off(lse)}: {sum_state}", theme, size=15,
+                              bold=True))
+        body.append(_svg.text(gx, gy + 78, f"\u25bc max z = {_num(st['max'])}{off(st['max'])}", theme, size=15))
         # table of z and exp(z)
-        ty = 134
+        n = len(st["z"])
+        ty = 150
         body.append(_svg.text(20, ty, "i", theme, size=15, bold=True))
         body.append(_svg.text(60, ty, "z_i", theme, size=15, bold=True))
-        body.append(_svg.text(260, ty, "exp(z_i)", theme, size=15, bold=True))
+        body.append(_svg.text(300, ty, "exp(z_i)", theme, size=15, bold=True))
         for i, (zi, ei) in enumerate(zip(st["z"], st["exp"])):
             yy = ty + 22 * (i + 1)
             body.append(_svg.text(20, yy, str(i), theme, size=15))
             body.append(_svg.text(60, yy, _num(zi) + _flag(zi), theme, size=15))
-            body.append(_svg.text(260, yy, _num(ei) + _flag(ei), theme, size=15, bold=not math.isfinite(ei)))
+            body.append(_svg.text(300, yy, _num(ei) + _flag(ei, zi), theme, size=15, bold=bool(_flag(ei, zi))))
         yy = ty + 22 * (n + 1)
         body.append(_svg.text(60, yy, "sum", theme, size=15, bold=True))
-        body.append(_svg.text(260, yy, _num(st["sum_exp"]) + _flag(st["sum_exp"]), theme, size=15, bold=True))
+        body.append(_svg.text(300, yy, _num(total) + _flag(total, 0.0), theme, size=15, bold=True))
         # the three results side by side
         ry = yy + 40
         cols = [
@@ -190,8 +198,7 @@ class StabilityExplorer(Explorer):
             body.append(_svg.text(cx + 8, ry + 20, how, theme, size=13))
             body.append(_svg.text(cx + 8, ry + 50, _num(v), theme, size=20, bold=True, cls="l2l-numbers"))
             if not ok:
-                body.append(_svg.text(cx + 197, ry + 50, "nan!" if math.isnan(v) else "overflow!", theme, size=14,
-                                      anchor="end"))
+                body.append(_svg.text(cx + 197, ry + 50, _word(v), theme, size=14, anchor="end"))
         h = ry + 80
         label = f"log-sum-exp in {st['dtype']}: naive {_num(st['naive'])}, torch {_num(st['logsumexp'])}"
         return _svg.document(w, h, body, theme, label)
@@ -199,7 +206,7 @@ class StabilityExplorer(Explorer):
     def _summary(self) -> str:
         st = self._state
         return (
-            f"StabilityExplorer: dtype={st['dtype']}, shift={_svg.fmt(st['shift'], '.4g')}, "
-            f"scale={_svg.fmt(st['scale'], '.4g')}, z={fmt_list(st['z'])}, naive={_num(st['naive'])}, "
+            f"StabilityExplorer: dtype={st['dtype']}, shift={fmt(st['shift'], '.4g')}, "
+            f"scale={fmt(st['scale'], '.4g')}, z={fmt_list(st['z'])}, naive={_num(st['naive'])}, "
             f"max_trick={_num(st['max_trick'])}, logsumexp={_num(st['logsumexp'])}"
         )

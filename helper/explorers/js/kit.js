@@ -1,0 +1,257 @@
+// kit.js - the page-side pieces every explorer shares: labelled sliders, readouts, the
+// "torch agrees" line, the error area, syncing to Python, a tiny SVG writer.
+// Composed (in Python, helper/explorers/_esm.py) after lossmath.js and before one explorer's
+// module into a single ES module string, because anywidget loads a module from a string and
+// relative imports cannot resolve there. The import below is removed by that composition
+// and kept so that Node can load this file as is.
+import { agrees } from "./lossmath.js";
+
+export const SVGNS = "http://www.w3.org/2000/svg";
+// Okabe-Ito colour-blind-safe palette (the same values as helper/_svg.py).
+export const OKABE = {
+  orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2", vermillion: "#D55E00",
+};
+
+/** Create an element with attributes and children (strings become text nodes). */
+export function h(tag, attrs = {}, ...children) {
+  const el = tag.startsWith("svg:") ? document.createElementNS(SVGNS, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) el.append(c);
+  return el;
+}
+
+/** A number with a fixed number of decimals; inf, -inf, nan as words; never "-0.0000". */
+export function fmt(x, decimals = 4, plus = false) {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  let s = x.toFixed(decimals);
+  if (/^-0\.?0*$/.test(s)) s = s.slice(1);
+  if (plus && !s.startsWith("-")) s = "+" + s;
+  return s;
+}
+
+/** Fixed decimals for ordinary sizes, 5 significant digits in scientific notation beyond 1e6. */
+export function fmtBig(x) {
+  if (!Number.isFinite(x) || Math.abs(x) < 1e6) return fmt(x, 4);
+  const [m, e] = x.toExponential(4).split("e");
+  const n = Number(e);
+  return `${m}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`; // as Python's ".5g"
+}
+
+/**
+ * A labelled native range slider that the keyboard drives: arrows one step, PageUp/PageDown
+ * `big` steps, Home/End the ends. `data-lm-suppress-shortcuts` keeps JupyterLab's command mode
+ * from taking the arrow keys. Returns {row, input, out, set(value)}.
+ */
+export function slider({ name, label, min, max, step, big, value, decimals = 1, cls, onInput }) {
+  const input = h("input", {
+    type: "range", min, max, step, value, "aria-label": name, class: "l2l-range",
+    "data-lm-suppress-shortcuts": "true",
+  });
+  const out = h("output", { class: "l2l-readout", "aria-hidden": "true" });
+  const row = h("label", { class: `l2l-row ${cls || ""}` }, h("span", { class: "l2l-name", text: label }), input, out);
+  const show = (v) => {
+    out.textContent = fmt(v, decimals);
+    input.setAttribute("aria-valuetext", `${fmt(v, decimals)}`);
+  };
+  const set = (v) => {
+    input.value = String(v);
+    show(v);
+  };
+  input.addEventListener("keydown", (ev) => {
+    const keys = { PageUp: big, PageDown: -big };
+    if (!(ev.key in keys)) return;
+    ev.preventDefault();
+    const next = Math.min(max, Math.max(min, Number(input.value) + keys[ev.key]));
+    input.value = String(next);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  input.addEventListener("input", () => {
+    show(Number(input.value));
+    onInput(Number(input.value));
+  });
+  show(value);
+  input.value = String(value);
+  return { row, input, out, set, show };
+}
+
+/** The skeleton every explorer has: root, formula, controls, live readout, chart, check, error. */
+export function frame(el, kind, formulaHtml) {
+  const root = h("div", { class: `l2l-explorer ${kind}`, role: "group", "aria-label": kind.replace("l2l-", "").replace("-", " ") });
+  const formula = h("div", { class: "l2l-formula" });
+  formula.innerHTML = formulaHtml;
+  const controls = h("div", { class: "l2l-controls" });
+  const readout = h("div", { class: "l2l-loss", "aria-live": "polite", "aria-atomic": "true" });
+  const chart = h("div", { class: "l2l-chart" });
+  const check = h("div", { class: "l2l-check", "aria-live": "polite" });
+  const error = h("div", { class: "l2l-error", role: "alert", hidden: true });
+  const output = h("div", { class: "l2l-output" }, readout, chart, check);
+  root.append(formula, h("div", { class: "l2l-body" }, controls, output), error);
+  el.append(root);
+  return { root, formula, controls, readout, chart, check, error, output };
+}
+
+/**
+ * Send the model's state to Python: at most once per `ms` while keys are held or a thumb is
+ * dragged (the kernel verifies, the page never waits for it), and at once when asked.
+ */
+export function syncer(model, ms = 100) {
+  let timer = null;
+  const flush = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    model.save_changes();
+  };
+  return {
+    soon() {
+      if (timer === null) timer = setTimeout(flush, ms);
+    },
+    now: flush,
+    dispose() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** Decode a number sent by Python: floats, or "inf", "-inf", "nan" as strings (JSON has no inf). */
+export function num(x) {
+  if (typeof x === "number") return x;
+  return { inf: Infinity, "-inf": -Infinity, nan: NaN }[x] ?? NaN;
+}
+
+/** Equal input lists (what the page shows vs what torch computed). */
+export function sameInputs(a, b) {
+  const ka = Object.keys(a || {});
+  if (!b || ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]) ||
+    (Array.isArray(a[k]) && Array.isArray(b[k]) && a[k].length === b[k].length && a[k].every((v, i) => v === b[k][i])) ||
+    a[k] === b[k]);
+}
+
+/**
+ * Compare the page's numbers with torch's (model trait `result`) and say so in `check`:
+ * quietly when they agree, loudly (role=alert, listing each difference) when they do not.
+ * `mine` maps names to numbers or arrays; `inputs` is what they were computed from.
+ */
+export function showCheck(check, result, inputs, mine, dtype = "float32", ulps = 8) {
+  if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
+    check.className = "l2l-check l2l-pending";
+    check.removeAttribute("role");
+    check.textContent = "checking with torch\u2026";
+    return null;
+  }
+  const diffs = [];
+  for (const [k, v] of Object.entries(mine)) {
+    if (!(k in result.values)) continue;
+    const theirs = result.values[k];
+    const a = Array.isArray(v) ? v : [v];
+    const b = Array.isArray(theirs) ? theirs.map(num) : [num(theirs)];
+    const scale = Math.max(1, ...a.filter(Number.isFinite).map(Math.abs));
+    a.forEach((x, i) => {
+      if (!agrees(x, b[i], dtype, ulps, scale)) diffs.push(`${k}${a.length > 1 ? `[${i}]` : ""}: page ${x}, torch ${b[i]}`);
+    });
+  }
+  if (diffs.length === 0) {
+    check.className = "l2l-check l2l-agree";
+    check.removeAttribute("role");
+    check.textContent = "\u2713 torch agrees";
+  } else {
+    check.className = "l2l-check l2l-disagree";
+    check.setAttribute("role", "alert");
+    check.textContent = `\u2717 torch disagrees: ${diffs.slice(0, 4).join("; ")}`;
+  }
+  return diffs;
+}
+
+/** Show (or hide, with msg "") an error in the explorer's error area. */
+export function showError(error, msg) {
+  if (msg) {
+    error.hidden = false;
+    error.textContent = "";
+    error.append(h("strong", { text: "The explorer could not update. " }), h("code", { text: msg }));
+  } else {
+    error.hidden = true;
+    error.textContent = "";
+  }
+}
+
+/**
+ * Run `fn` and show any JavaScript exception in the widget (and tell Python through the
+ * `js_error` trait); clear the message after a good run.
+ */
+export function guarded(model, parts, fn) {
+  try {
+    fn();
+    if (parts.jsError) {
+      parts.jsError = "";
+      model.set("js_error", "");
+      showError(parts.error, model.get("py_error"));
+    }
+  } catch (err) {
+    const msg = `${err && err.name ? err.name : "Error"}: ${err && err.message ? err.message : err}`;
+    parts.jsError = msg;
+    showError(parts.error, msg);
+    try {
+      model.set("js_error", msg);
+      model.save_changes();
+    } catch (_) { /* the message is on screen; nothing more to do */ }
+  }
+}
+
+/** Show Python's error (trait `py_error`) unless a JavaScript error is already shown. */
+export function watchPyError(model, parts) {
+  const on = () => { if (!parts.jsError) showError(parts.error, model.get("py_error")); };
+  model.on("change:py_error", on);
+  on();
+  return () => model.off("change:py_error", on);
+}
+
+/** A vertical bar chart (values on bars, target hatched + outlined + tagged) as SVG elements. */
+export function bars(g, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
+  const y = (v) => y0 + ht * (hi - Math.min(Math.max(v, lo), hi)) / (hi - lo);
+  const zero = y(0);
+  g.append(h("svg:text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }));
+  g.append(h("svg:line", { x1: x0, y1: y0, x2: x0, y2: y0 + ht, stroke: "currentColor" }));
+  const slot = w / values.length;
+  const bw = slot * 0.62;
+  values.forEach((v, i) => {
+    const cx = x0 + slot * (i + 0.5);
+    const top = Number.isFinite(v) ? y(v) : zero;
+    let fill = v >= 0 || !neg ? colour : neg;
+    if (i === mark && markColour) fill = markColour;
+    const ya = Math.min(top, zero);
+    const yb = Math.max(top, zero);
+    if (yb - ya >= 0.05) g.append(h("svg:rect", { x: cx - bw / 2, y: ya, width: bw, height: yb - ya, fill }));
+    if (i === mark) {
+      if (yb - ya > 3) {
+        for (let c = -(yb - ya); c < bw; c += 7) {
+          const x1 = cx - bw / 2 + Math.max(c, 0), y1 = ya + Math.max(-c, 0);
+          const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw), y2 = ya + Math.min(bw - c, yb - ya);
+          if (x2 > x1) g.append(h("svg:line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-width": 1.5 }));
+        }
+      }
+      g.append(h("svg:rect", { x: cx - bw / 2 - 2, y: ya - 2, width: bw + 4, height: yb - ya + 4, fill: "none", stroke: "currentColor", "stroke-width": 3 }));
+    }
+    if (slot >= 44) {
+      const vy = Number.isFinite(v) && v >= 0 ? ya - 6 : zero - 6;
+      g.append(h("svg:text", { x: cx, y: vy, "font-size": 14, "text-anchor": "middle", fill: "currentColor", text: fmt(v, decimals, plus) }));
+    }
+    g.append(h("svg:text", { x: cx, y: y0 + ht + 20, "font-size": 15, "text-anchor": "middle", fill: "currentColor", "font-weight": i === mark ? "bold" : null, text: labels[i] }));
+    if (i === mark) g.append(h("svg:text", { x: cx, y: y0 + ht + 38, "font-size": 14, "text-anchor": "middle", "font-weight": "bold", fill: "currentColor", text: "target" }));
+  });
+  g.append(h("svg:line", { x1: x0, y1: zero, x2: x0 + w, y2: zero, stroke: "currentColor", "stroke-width": 1.5 }));
+}
+
+/** A fresh <svg> of a size with a text alternative (role=img, <title> and aria-label). */
+export function svgRoot(width, height, label) {
+  const svg = h("svg:svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, class: "l2l-svg" });
+  svg.append(h("svg:title", { text: label }));
+  return svg;
+}
