@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 from traitlets.config import Config
 
 from helper.course import ASSETS, install_hint, node_modules
@@ -75,19 +76,29 @@ MATHJAX_FILES = (
 _IGNORE = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
 
 
-class WidgetSnapshotPreprocessor(Preprocessor):
-    """Replace live widgets by the static fallback in their display bundle.
+LIVE_WIDGET_MODULE = "anywidget"
 
-    Removes the widget-view mimetype from every output and the saved widget
-    state from the notebook metadata, so the exporter renders the next best
-    representation (SVG/PNG snapshot, HTML, ...).  Outputs left empty are dropped.
-    Cells whose widget had no static fallback are recorded in
-    ``resources["widgets_without_snapshot"]`` (cell indices).
+
+class WidgetSnapshotPreprocessor(Preprocessor):
+    """Keep live explorers live; replace every other widget by the static fallback in its bundle.
+
+    An explorer is an anywidget whose front end computes what it shows, and the saved
+    widget state carries its ES module: with the widget scripts beside the deck
+    (`helper.course.html.copy_widget_assets`) it runs with no kernel, so its widget view
+    stays. Any other widget (a kernel-computed one would sit frozen, showing stale numbers)
+    loses its widget-view mimetype, so the exporter renders the next best representation
+    (SVG/PNG snapshot, HTML, ...). With ``live = False`` every widget becomes its snapshot
+    and the saved state is dropped. Outputs left empty are dropped. Cells whose widget had
+    no static fallback are recorded in ``resources["widgets_without_snapshot"]`` (cell
+    indices); ``resources["live_widgets"]`` counts the widget views kept.
     """
 
+    live = Bool(True, help="keep anywidget explorers live (needs the widget scripts beside the deck)").tag(config=True)
+
     def preprocess(self, nb, resources):
-        nb.metadata.pop("widgets", None)
+        state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
         missing: list[int] = []
+        live = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -97,6 +108,12 @@ class WidgetSnapshotPreprocessor(Preprocessor):
                 if data is None:
                     kept.append(output)
                     continue
+                view = data.get(WIDGET_VIEW)
+                model = state.get(view.get("model_id", ""), {}) if isinstance(view, dict) else {}
+                if self.live and view is not None and model.get("model_module") == LIVE_WIDGET_MODULE:
+                    live += 1
+                    kept.append(output)
+                    continue
                 had_widget = data.pop(WIDGET_VIEW, None) is not None
                 data.pop(WIDGET_STATE, None)
                 if had_widget and not any(m in data for m in STATIC_FALLBACKS):
@@ -104,6 +121,9 @@ class WidgetSnapshotPreprocessor(Preprocessor):
                 if data:
                     kept.append(output)
             cell.outputs = kept
+        if not live:
+            nb.metadata.pop("widgets", None)
+        resources["live_widgets"] = live
         resources["widgets_without_snapshot"] = missing
         return nb, resources
 
@@ -277,8 +297,12 @@ class FitSlidePreprocessor(Preprocessor):
         return nb, resources
 
 
-def make_exporter() -> SlidesExporter:
-    """Return a SlidesExporter configured for offline lecture decks."""
+def make_exporter(widget_assets=None) -> SlidesExporter:
+    """Return a SlidesExporter configured for offline lecture decks.
+
+    `widget_assets` (a `helper.course.html.WidgetAssets`, from `copy_widget_assets`) makes the
+    anywidget explorers live in the deck; without it every widget is its static snapshot.
+    """
     c = Config()
     c.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.SlidesExporter.template_name = "offline"
@@ -303,8 +327,13 @@ def make_exporter() -> SlidesExporter:
     c.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"hide-output"}
+    if widget_assets is not None:
+        from helper.course.html import widget_exporter_config  # html imports this module
+
+        widget_exporter_config(c, "SlidesExporter", widget_assets)
+    c.WidgetSnapshotPreprocessor.live = widget_assets is not None
     exporter = SlidesExporter(config=c)
-    exporter.register_preprocessor(WidgetSnapshotPreprocessor, enabled=True)
+    exporter.register_preprocessor(WidgetSnapshotPreprocessor(config=c), enabled=True)
     return exporter
 
 
@@ -489,7 +518,9 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
             raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out)
-    exporter = make_exporter()
+    from helper.course.html import copy_widget_assets  # html imports this module
+
+    exporter = make_exporter(copy_widget_assets(out))
     decks = [build_deck(path, out, exporter) for path in notebooks]
     write_index(out, decks)
     return decks

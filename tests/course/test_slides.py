@@ -439,3 +439,61 @@ def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
         context.close()
     assert steps >= 5
     assert not found, f"{name}: axe WCAG 2.1 A/AA violations: {found}"
+
+
+# --------------------------------------------------------------------------- live explorers in a deck
+
+
+@pytest.fixture(scope="module")
+def live_deck(tmp_path_factory):
+    """Notebook 01 executed afresh (anywidget state saved, as `make outputs` does) and built as a deck."""
+    from helper.course.outputs import execute
+
+    src = tmp_path_factory.mktemp("live-src")
+    copy = src / NOTEBOOKS[0].name
+    copy.write_bytes(NOTEBOOKS[0].read_bytes())
+    execute(copy)
+    out = tmp_path_factory.mktemp("live-deck")
+    (deck,) = build_slides.build([copy], out)
+    return deck
+
+
+def test_the_deck_keeps_live_explorers_and_their_scripts(live_deck):
+    page = _html(live_deck)
+    assert "application/vnd.jupyter.widget-state+json" in page, "the saved widget state was dropped"
+    assert 'src="widgets/require.js"' in page and "widgets/embed-amd.js" in page
+    assert (live_deck.path.parent / "anywidget.js").is_file()
+    assert page.index("dist/reveal.js") < page.index('src="widgets/require.js"'), "reveal.js must load before require.js"
+
+
+@pytest.mark.browser
+def test_explorer_in_the_deck_is_live_offline(live_deck, browser):
+    """Network blocked, no kernel: a key press on an explorer's slider changes its loss."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requests = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else (requests.append(r.request.url), r.abort()))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_deck.path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        page.wait_for_selector(".l2l-explorer input[type=range]", state="attached", timeout=60_000)
+        where = page.evaluate("() => Reveal.getIndices(document.querySelector('.l2l-explorer').closest('section'))")
+        page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
+        loss = page.locator(".l2l-explorer .l2l-loss").first
+        before = loss.inner_text()
+        slider = page.locator(".l2l-explorer input[type=range]").first
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "(b) => document.querySelector('.l2l-explorer .l2l-loss').textContent !== b", arg=before, timeout=10_000
+        )
+        after = loss.inner_text()
+        still = page.evaluate("() => Reveal.getIndices()")
+    finally:
+        context.close()
+    assert requests == [] and errors == [], (requests, errors)
+    assert before.startswith("loss = ") and after.startswith("loss = ") and after != before
+    assert (still["h"], still.get("v")) == (where["h"], where.get("v")), "the arrow key also moved the slide"
