@@ -115,14 +115,14 @@ _JS_SIZES = """
     const e = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) ' + sel);
     return e ? parseFloat(getComputedStyle(e).fontSize) : null;
   };
-  const handle = document.querySelector('.l2l-explorer .l2l-logit .noUi-handle');
+  const range = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .l2l-explorer .l2l-range');
   return {
     code: px('.jp-CodeCell .cm-content'),
     markdown: px('.jp-MarkdownCell .jp-RenderedMarkdown p'),
-    label: px('.l2l-explorer .widget-label'),
-    readout: px('.l2l-explorer .widget-readout'),
+    label: px('.l2l-explorer .l2l-name'),
+    readout: px('.l2l-explorer .l2l-readout'),
     math: px('.jp-MarkdownCell mjx-container mjx-math'),
-    handle: handle ? handle.getBoundingClientRect().width : null,
+    range: range ? range.getBoundingClientRect().width : null,
     customCss: [...document.styleSheets].some(s => (s.href || '').endsWith('/custom/custom.css') && s.cssRules.length > 0),
     presentation: document.querySelector('.jp-mod-presentationMode') !== null,
   };
@@ -134,7 +134,7 @@ def _open_and_run_all(page, server: labdriver.LabServer, name: str) -> None:
     """Open a notebook in JupyterLab, Run All Cells, wait for the explorer and typeset math."""
     notebook = labdriver.NotebookPage(page, server, name).open()
     notebook.run_all()
-    page.wait_for_selector(".l2l-explorer .l2l-logit .noUi-handle", timeout=180_000)
+    page.wait_for_selector(".l2l-explorer .l2l-range", timeout=120_000)
     page.wait_for_selector(".l2l-explorer .l2l-loss", timeout=30_000)
     page.wait_for_selector(".jp-MarkdownCell mjx-container", timeout=30_000)
 
@@ -150,7 +150,7 @@ def _press_and_wait_for_new_loss(page, key: str, times: int, *, until: str | Non
     last press has been answered, so a test that needs the final value passes ``until``.
     """
     before = _loss(page)
-    handle = page.locator(".l2l-explorer .l2l-logit .noUi-handle").first
+    handle = page.locator(".l2l-explorer .l2l-range").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     for _ in range(times):
@@ -182,7 +182,7 @@ def test_lecture_mode_is_large_and_sliders_still_work(lecture, chromium):
         assert sizes["markdown"] == float(overrides["content-font-size1"].removesuffix("px"))
         assert sizes["label"] == sizes["readout"] == widget_px
         assert sizes["math"] > sizes["markdown"]  # MathJax scaled with the text, not left at 13-14px
-        assert sizes["handle"] >= 22
+        assert sizes["range"] >= 200
 
         first = _loss(page)
         moved = _press_and_wait_for_new_loss(page, "ArrowRight", 3)
@@ -193,7 +193,7 @@ def test_lecture_mode_is_large_and_sliders_still_work(lecture, chromium):
         page.keyboard.press("Alt+p")
         page.wait_for_selector(".jp-mod-presentationMode", timeout=10_000)
         big = page.evaluate(_JS_SIZES)
-        for key in ("code", "markdown", "label", "readout", "handle"):
+        for key in ("code", "markdown", "label", "readout", "range"):
             assert big[key] > sizes[key], f"presentation mode did not enlarge {key}: {sizes[key]} -> {big[key]}"
         # z_0 starts on the slider grid (2.0), so three steps back give exactly the first loss.
         back = _press_and_wait_for_new_loss(page, "ArrowLeft", 3, until=first)
@@ -235,7 +235,7 @@ def test_rise_runs_the_notebook_but_not_the_explorer_widgets(lab_server, lab_roo
               const cell = document.querySelector('.reveal .jp-CodeCell');
               return {
                 mimes: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.getAttribute('data-mime-type')),
-                sliders: cell.querySelectorAll('.widget-slider .noUi-handle').length,
+                sliders: cell.querySelectorAll('.widget-slider .noUi-handle, .l2l-explorer .l2l-range').length,
               };
             }"""
         )
