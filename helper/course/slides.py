@@ -261,10 +261,15 @@ def estimated_height(cell) -> int:
         data = output.get("data", {})
         if output.get("output_type") == "stream":
             height += 10 + _CODE_LINE * len(output.get("text", "").splitlines())
+        elif WIDGET_VIEW in data:  # a live explorer at lecture size
+            height += 620
         elif "image/svg+xml" in data or "image/png" in data:
             height += 320
         elif "text/markdown" in data or "text/latex" in data or "text/html" in data:
-            height += 90
+            text = str(data.get("text/markdown") or data.get("text/latex") or data.get("text/html"))
+            # look() matrices: one row per \\ inside each bmatrix, ~48px a row.
+            rows = sum(m.count("\\\\") + 1 for m in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text, re.S))
+            height += 40 + 48 * max(1, rows, text.count("\n") + 1)
         elif "text/plain" in data:
             height += 10 + _CODE_LINE * len(str(data["text/plain"]).splitlines())
     return height

@@ -219,6 +219,23 @@ async () => {
 """
 
 
+_JS_TOO_TALL = """
+async () => {
+  Reveal.configure({transition: 'none'});
+  const tall = [];
+  const leaves = Reveal.getSlides().filter(s => !s.querySelector('section'));
+  for (const s of leaves) {
+    const i = Reveal.getIndices(s);
+    Reveal.slide(i.h, i.v || 0);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    if (s.scrollHeight > 800) tall.push([`${i.h + 1}.${(i.v || 0) + 1}`, s.scrollHeight]);
+  }
+  Reveal.slide(0, 0);
+  return tall;
+}
+"""
+
+
 def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
     """Open a deck from disk with every non-file request blocked; report what happened."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -243,9 +260,9 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         seen["math"] = page.evaluate(_JS_MATH_STATE)
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
         # Slides taller than the 800 px deck scroll on a projector: list them as (number, height).
-        seen["too_tall"] = page.evaluate(
-            "() => Reveal.getSlides().map((s, i) => [i + 1, s.scrollHeight]).filter(([, h]) => h > 800)"
-        )
+        # Each slide is measured while shown: reveal.js hides slides far from the current
+        # one (display: none), and a hidden slide measures 0 px.
+        seen["too_tall"] = page.evaluate(_JS_TOO_TALL)
         if screenshot is not None:
             # Web fonts in and two frames drawn, so the picture is the same run after run.
             page.evaluate(
