@@ -15,7 +15,7 @@ _Z = torch.tensor([2.0, 1.0, 0.1])
 @exercise(
     "01.softmax_by_hand",
     hint="exponentiate every logit with .exp(), then divide by the sum of those exponentials.",
-    solution="answer = z.exp() / z.exp().sum()",
+    solution="answer = logits.exp() / logits.exp().sum()",
 )
 def _softmax_by_hand() -> torch.Tensor:
     return torch.softmax(_Z, dim=0)
@@ -33,7 +33,7 @@ def _equal_logits() -> float:
 @exercise(
     "01.temperature",
     hint="divide the logits by the temperature first, then apply softmax as before.",
-    solution="answer = (z / T).exp() / (z / T).exp().sum()",
+    solution="answer = (logits / T).exp() / (logits / T).exp().sum()",
 )
 def _temperature() -> torch.Tensor:
     return torch.softmax(_Z / 0.5, dim=0)
@@ -42,9 +42,10 @@ def _temperature() -> torch.Tensor:
 @exercise(
     "01.shift_changes_nothing",
     hint="write softmax(z + c) and softmax(a * z) as fractions of exponentials: in which one does a "
-    "common factor cancel between numerator and denominator? z - z.max() is z + c with c = -max.",
-    solution="answer = [torch.allclose(torch.softmax(z - z.max(), dim=0), torch.softmax(z, dim=0)),\n"
-    "          torch.allclose(torch.softmax(2 * z, dim=0), torch.softmax(z, dim=0))]",
+    "common factor cancel between numerator and denominator? logits - logits.max() is z + c with c = -max.",
+    solution="same = torch.softmax(logits, dim=0)\n"
+    "answer = [torch.allclose(torch.softmax(logits - logits.max(), dim=0), same),\n"
+    "          torch.allclose(torch.softmax(2 * logits, dim=0), same)]",
 )
 def _shift_changes_nothing() -> list[bool]:
     same = torch.softmax(_Z, dim=0)

@@ -7,15 +7,19 @@ from helper.exercises import exercise
 
 @exercise(
     "02.overflow_float32",
-    hint="try torch.exp(torch.tensor(z)) for whole numbers z around log(torch.finfo(torch.float32).max).",
-    solution="answer = int(torch.tensor(torch.finfo(torch.float32).max).log().floor()) + 1",
+    hint="the sum of C equal terms e^z is C e^z: it overflows once z + log C passes log(torch.finfo(torch.float32).max); "
+    "or try torch.full((C,), z).exp().sum() for whole numbers z.",
+    solution="""
+log_max = torch.tensor(torch.finfo(torch.float32).max, dtype=torch.float64).log()
+answer = int(torch.floor(log_max - torch.log(torch.tensor(float(C), dtype=torch.float64)))) + 1
+""",
     rtol=0.0,
     atol=0.0,
 )
 def _overflow_float32() -> int:
-    # The smallest whole number whose float32 exponential is inf (89: e^88.72... is the largest float32).
+    # The smallest whole z for which the float32 sum of 1000 equal terms e^z is inf (82: 81.8 = 88.72 - log 1000).
     z = 0
-    while torch.isfinite(torch.exp(torch.tensor(float(z), dtype=torch.float32))):
+    while torch.isfinite(torch.full((1000,), float(z), dtype=torch.float32).exp().sum()):
         z += 1
     return z
 
@@ -23,7 +27,10 @@ def _overflow_float32() -> int:
 @exercise(
     "02.max_trick",
     hint="subtract the row's maximum m before exp, take the log of the sum, then add m back.",
-    solution="m = z.max()\nanswer = m + (z - m).exp().sum().log()",
+    solution="""
+m = z.max()
+answer = m + (z - m).exp().sum().log()
+""",
     rtol=1e-6,
 )
 def _max_trick() -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -25,13 +26,13 @@ from helper.facts import BCE_CLAMPED_LOSS
 
 # ---------------------------------------------------------------- notebook 01
 
-def sol_softmax_by_hand(z):
-    e = z.exp()
+def sol_softmax_by_hand(logits):
+    e = logits.exp()
     return e / e.sum()
 
 
-def bug_softmax_by_hand(z):
-    return z / z.sum()  # normalised without exponentiating
+def bug_softmax_by_hand(logits):
+    return logits / logits.sum()  # normalised without exponentiating
 
 
 def sol_equal_logits():
@@ -42,34 +43,44 @@ def bug_equal_logits():
     return 7.5 / 4  # thinking the logit value itself is shared out
 
 
-def sol_temperature(z, T):
-    e = (z / T).exp()
+def sol_temperature(logits, T):
+    e = (logits / T).exp()
     return e / e.sum()
 
 
-def bug_temperature(z, T):
-    return torch.softmax(z * T, dim=0)  # multiplied by T instead of dividing
+def bug_temperature(logits, T):
+    return torch.softmax(logits * T, dim=0)  # multiplied by T instead of dividing
 
 
-def sol_shift_changes_nothing(z):
-    return torch.allclose(torch.softmax(z + 5.0, dim=0), torch.softmax(z, dim=0))
+def sol_shift_changes_nothing(logits):
+    same = torch.softmax(logits, dim=0)
+    return [torch.allclose(torch.softmax(logits - logits.max(), dim=0), same),
+            torch.allclose(torch.softmax(2 * logits, dim=0), same)]
 
 
-def bug_shift_changes_nothing(z):
-    return bool(torch.equal(z + 5.0, z))  # compared the logits, not the probabilities
+def bug_shift_changes_nothing(logits):
+    return [True, True]  # thinking a scale cancels like a shift
+
+
+def bug_shift_changes_nothing_swapped(logits):
+    return [False, True]  # the two predictions the wrong way round
 
 
 # ---------------------------------------------------------------- notebook 02
 
-def sol_overflow_float32():
+def sol_overflow_float32(C):
     z = 0
-    while not torch.isinf(torch.exp(torch.tensor(float(z)))):
+    while not torch.isinf(torch.full((C,), float(z)).exp().sum()):
         z += 1
     return z
 
 
-def bug_overflow_float32():
-    return 88  # the last finite one, not the first infinite one
+def bug_overflow_float32(C):
+    return 89  # where one e^z overflows, not the sum of C of them
+
+
+def bug_overflow_float32_last_finite(C):
+    return 81  # the last finite one, not the first infinite one
 
 
 def sol_max_trick(z):
@@ -97,7 +108,11 @@ def sol_gather_flat(logprobs, targets):
 
 
 def bug_gather_flat(logprobs, targets):
-    return logprobs.gather(1, targets.unsqueeze(1))  # the (N, 1) shape the notebook warns about
+    return -logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)  # negated: the loss, not the log-probability
+
+
+def bug_gather_flat_columns(logprobs, targets):
+    return logprobs[:, targets]  # (N, N): every target's column from every row  # the (N, 1) shape the notebook warns about
 
 
 def sol_mean_loss(logprobs, targets):
@@ -195,13 +210,19 @@ def bug_nll_input(logits, targets):
     return torch.softmax(logits, dim=1)  # probabilities, not log-probabilities
 
 
-def sol_double_softmax_floor():
+def sol_double_softmax_floor(C):
     import math
 
-    return math.log(1 + 2 / math.e)  # -log(e / (e + 2)): softmax of [1, 0, 0], target 0
+    return math.log(1 + (C - 1) / math.e)  # -log(e / (e + C - 1)): softmax of a one-hot, target 0
 
 
-def bug_double_softmax_floor():
+def bug_double_softmax_floor_three_classes(C):
+    import math
+
+    return math.log(1 + 2 / math.e)  # the notebook's C = 3 value, not C = 10
+
+
+def bug_double_softmax_floor(C):
     return 0.0  # what a perfect model would get without the bug
 
 
@@ -231,11 +252,11 @@ CASES = {
     "01.softmax_by_hand": (sol_softmax_by_hand, [bug_softmax_by_hand]),
     "01.equal_logits": (sol_equal_logits, [bug_equal_logits]),
     "01.temperature": (sol_temperature, [bug_temperature]),
-    "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing]),
-    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32]),
+    "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing, bug_shift_changes_nothing_swapped]),
+    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32, bug_overflow_float32_last_finite]),
     "02.max_trick": (sol_max_trick, [bug_max_trick]),
     "02.log_softmax": (sol_log_softmax, [bug_log_softmax]),
-    "03.gather_flat": (sol_gather_flat, [bug_gather_flat]),
+    "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_columns]),
     "03.mean_loss": (sol_mean_loss, [bug_mean_loss]),
     "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
@@ -245,7 +266,7 @@ CASES = {
     "05.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
     "05.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
     "06.nll_input": (sol_nll_input, [bug_nll_input]),
-    "06.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor]),
+    "06.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor, bug_double_softmax_floor_three_classes]),
     "06.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad]),
 }
 MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
@@ -271,8 +292,10 @@ def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key,
     assert out.startswith(f"[{key}] Not quite. Hint: ")
     assert EXERCISES[key].hint in out
     expected = EXERCISES[key].expected()
-    if not isinstance(expected, bool):
+    if not _is_yes_no(expected):
         for value in torch.as_tensor(expected, dtype=torch.float64).flatten().tolist():
+            if len(f"{value:g}") < 3:
+                continue  # 0 or 1 appear in any sentence ("1e-04"); only real numbers can leak
             for shown in {f"{value:.3f}", f"{value:.4f}", f"{value:.3g}", f"{value:g}"}:
                 assert shown not in out, f"{key}: the message leaks the expected value {shown}"
 
@@ -292,11 +315,16 @@ def test_the_committed_exercise_cell_is_unanswered(key, capsys):
 
 
 def test_the_worked_batch_is_the_seeds():
-    data = cell_data("03.gather_flat")
-    assert data["targets"].tolist() == [1, 4]
-    loss = F.cross_entropy(data["logits"], data["targets"], reduction="none")
+    """The seed's batch (seed 0, randn(2, 5), targets drawn next) and its numbers, as notebooks 02 and 03 show them."""
+    torch.manual_seed(0)
+    logits = torch.randn(2, 5)
+    targets = torch.randint(0, 5, size=(2,))
+    assert targets.tolist() == [1, 4]
+    loss = F.cross_entropy(logits, targets, reduction="none")
     assert torch.allclose(loss, torch.tensor([2.3257, 2.0541]), atol=1e-4)
-    assert torch.allclose(data["logits"].logsumexp(dim=1), torch.tensor([2.0323, 1.6507]), atol=1e-4)
+    assert torch.allclose(logits.logsumexp(dim=1), torch.tensor([2.0323, 1.6507]), atol=1e-4)
+    assert "2.3257 & 2.0541" in notebook("03").read_text(encoding="utf-8")
+    assert "2.0323 & 1.6507" in notebook("02").read_text(encoding="utf-8")
 
 
 def test_checking_does_not_disturb_the_learners_random_stream():
@@ -314,3 +342,86 @@ def test_the_naive_formula_really_breaks_where_the_exercise_says():
     naive = bug_stable_bce(data["z"], data["y"])
     assert torch.isinf(naive).any()
     assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == BCE_CLAMPED_LOSS
+
+
+# ---------------------------------------------------------------- the package's own solutions
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_the_registered_solution_code_is_accepted(key, capsys):
+    """``Exercise.solution``, run where ``answer = ...`` stands (what ``make solutions`` does), is correct."""
+    assert EXERCISES[key].solution, f"{key}: register a worked `solution=` with the exercise"
+    namespace = cell_data(key)
+    exec(EXERCISES[key].solution, namespace)
+    assert check(key, namespace["answer"]) is True
+    assert capsys.readouterr().out.strip() == f"[{key}] Correct. Well done."
+
+
+# ---------------------------------------------------------------- every correct form, and wrong ones
+
+
+def _is_yes_no(value) -> bool:
+    return isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, bool) for v in value))
+
+
+def _correct_forms(expected) -> list:
+    """The expected answer as a learner might hand it in: tensors of any squeezable shape, numpy, Python."""
+    if _is_yes_no(expected):
+        flags = [expected] if isinstance(expected, bool) else expected
+        forms = [list(flags), tuple(flags), [np.bool_(f) for f in flags], [torch.tensor(f) for f in flags],
+                 torch.tensor(flags), np.array(flags)]
+        if len(flags) == 1:
+            forms += [flags[0], np.bool_(flags[0]), torch.tensor(flags[0]), torch.tensor([flags[0]])]
+        return forms
+    t = torch.as_tensor(expected, dtype=torch.float64)
+    forms = [t, t.float(), t.unsqueeze(0), t.unsqueeze(-1), t.numpy(), t.tolist()]
+    if t.ndim == 0:
+        value = t.item()
+        forms += [value, np.float64(value), np.float32(value), torch.tensor([[value]])]
+        if float(value).is_integer():
+            forms += [int(value), np.int64(int(value)), torch.tensor(int(value))]
+    return forms
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_every_correct_form_is_accepted(key, capsys):
+    expected = EXERCISES[key].expected()
+    for form in _correct_forms(expected):
+        assert check(key, form) is True, f"{key}: rejected a correct answer given as {type(form).__name__} {form!r}"
+    capsys.readouterr()
+
+
+def _wrong_forms(key: str, expected) -> list:
+    """Answers that must be refused: off by more than the tolerance, the wrong shape, the wrong kind."""
+    if _is_yes_no(expected):
+        flags = [expected] if isinstance(expected, bool) else expected
+        flipped = [not f for f in flags]
+        return [flipped, torch.tensor(flipped), [1.0 if f else 0.0 for f in flags], "True", flags + [True]]
+    ex = EXERCISES[key]
+    t = torch.as_tensor(expected, dtype=torch.float64)
+    beyond = 10 * (ex.atol + ex.rtol * t.abs().max().item()) + 1e-3
+    wrong = [t + beyond, (t + beyond).tolist(), torch.cat([t.flatten(), t.flatten()]), "a number", True]
+    if t.ndim:
+        wrong.append(t.flatten()[:-1])  # one entry short
+    return wrong
+
+
+@pytest.mark.parametrize("key", sorted(EXERCISES))
+def test_wrong_answers_are_refused_with_the_hint(key, capsys):
+    expected = EXERCISES[key].expected()
+    for form in _wrong_forms(key, expected):
+        assert check(key, form) is False, f"{key}: accepted the wrong answer {form!r}"
+        out = capsys.readouterr().out
+        assert out.startswith(f"[{key}] Not quite. Hint: ") and EXERCISES[key].hint in out
+
+
+@pytest.mark.parametrize("key", sorted(k for k, ex in EXERCISES.items() if not _is_yes_no(ex.expected())))
+def test_the_tolerance_is_the_one_stated(key, capsys):
+    """Inside the stated tolerance is correct, well outside is not, and the message states it."""
+    ex = EXERCISES[key]
+    t = torch.as_tensor(ex.expected(), dtype=torch.float64)
+    inside = ex.atol / 2 + ex.rtol / 2 * t.abs()
+    assert check(key, t + inside) is True
+    outside = 3 * (ex.atol + ex.rtol * t.abs().max()) + (1e-9 if ex.atol == ex.rtol == 0 else 0)
+    assert check(key, t + outside) is False
+    assert ex.tolerance in capsys.readouterr().out
