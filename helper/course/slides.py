@@ -131,6 +131,8 @@ class WidgetSnapshotPreprocessor(Preprocessor):
 # At most this many words of prose on a slide; the rest of a Markdown cell becomes
 # reveal.js speaker notes (press S in a deck). Math, code and headings are not prose.
 MAX_SLIDE_WORDS = 50
+# A code cell longer than this shows only its output on the slide; its code goes to the notes.
+MAX_SLIDE_CODE_LINES = 14
 _MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|```.*?```|`[^`]*`|<[^>]+>", re.DOTALL)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z(*_`$])")
@@ -193,6 +195,9 @@ def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, s
 class NotesOverflowPreprocessor(Preprocessor):
     """Keep at most `MAX_SLIDE_WORDS` words of prose on each slide; the rest becomes speaker notes.
 
+    A code cell longer than `MAX_SLIDE_CODE_LINES` shows only its output on the slide
+    (tag ``hide-input``); its code goes to the notes in a fenced block.
+
     The budget is per slide (a cell with slide_type ``slide`` or ``subslide`` starts a new
     one) and is spent by the slide's Markdown cells in order. The overflow of a cell
     becomes a new Markdown cell with slideshow ``slide_type: notes`` right after it,
@@ -211,6 +216,19 @@ class NotesOverflowPreprocessor(Preprocessor):
             kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
             if kind in {"slide", "subslide"}:
                 remaining = self.limit
+            tags = cell.get("metadata", {}).get("tags", [])
+            if (
+                cell.cell_type == "code"
+                and kind not in {"notes", "skip"}
+                and "hide-input" not in tags
+                and len(cell.source.splitlines()) > MAX_SLIDE_CODE_LINES
+            ):
+                cell.metadata["tags"] = [*tags, "hide-input"]
+                code = nbformat.v4.new_markdown_cell(f"The code of this slide:\n\n```python\n{cell.source}\n```")
+                code.metadata["slideshow"] = {"slide_type": "notes"}
+                cells.append(code)
+                moved += 1
+                continue
             if cell.cell_type != "markdown" or kind in {"notes", "skip"}:
                 continue
             shown, notes = split_for_slide(cell.source, max(remaining, 0))
@@ -292,7 +310,7 @@ class FitSlidePreprocessor(Preprocessor):
             if kind in {"slide", "subslide"}:
                 used = height
                 continue
-            if height and used and used + height > DECK_HEIGHT - 40 and kind in {"-", "fragment"}:
+            if height and used and used + height > DECK_HEIGHT - 60 and kind in {"-", "fragment"}:
                 meta["slideshow"] = {**meta.get("slideshow", {}), "slide_type": "subslide"}
                 promoted += 1
                 used = height
