@@ -514,3 +514,17 @@ def test_explorer_in_the_deck_is_live_offline(live_deck, browser):
     assert requests == [] and errors == [], (requests, errors)
     assert before.startswith("loss = ") and after.startswith("loss = ") and after != before
     assert (still["h"], still.get("v")) == (where["h"], where.get("v")), "the arrow key also moved the slide"
+
+
+def test_long_code_shows_its_output_and_goes_to_the_notes():
+    import nbformat
+
+    from helper.course.slides import MAX_SLIDE_CODE_LINES, NotesOverflowPreprocessor
+
+    nb = nbformat.v4.new_notebook()
+    long_code = "\n".join(f"x{i} = {i}" for i in range(MAX_SLIDE_CODE_LINES + 1))
+    nb.cells = [nbformat.v4.new_code_cell(long_code), nbformat.v4.new_code_cell("short = 1")]
+    nb, res = NotesOverflowPreprocessor().preprocess(nb, {})
+    assert nb.cells[0].metadata["tags"] == ["hide-input"] and "tags" not in nb.cells[2].metadata
+    assert nb.cells[1].metadata["slideshow"]["slide_type"] == "notes" and long_code in nb.cells[1].source
+    assert res["cells_moved_to_notes"] == 1
