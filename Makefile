@@ -1,10 +1,19 @@
 # Logits to Loss: two commands from a clean clone, `make lab` and `make test`.
-# Everything runs inside .venv, built from the pinned lock (requirements.txt).
+# Everything runs inside .venv: `make lab` installs the learner lock (requirements.txt),
+# `make test` and the other maintainer targets add the developer lock (requirements-dev.txt).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# .installed-lab: the learner lock (make lab); .installed: the developer lock on top (make test).
+LABSTAMP := $(VENV)/.installed-lab
 STAMP  := $(VENV)/.installed
+# Where torch, and only torch, is installed from. Default (helper/course/setup.py): PyTorch's
+# CPU wheel index on Linux, whose PyPI torch is the CUDA build (GBs of nvidia packages), and
+# PyPI on macOS/Windows (CPU wheels there). Change it, e.g. for CUDA 12.8:
+#   make lab TORCH_INDEX=https://download.pytorch.org/whl/cu128
+# An empty value means pip's own configuration (PyPI, or your pip.conf / find-links).
+TORCH_INDEX ?= $(shell $(PYTHON) -m helper.course.setup --print-default-torch-index)
 # npm packages (reveal.js, MathJax 2, mathjax-full) go beside their package.json;
 # helper.course.node_modules() returns that folder.
 JS     := helper/course/assets
@@ -14,7 +23,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab test test-fast outputs bench bench-lab slides present screenshots lock clean
+.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides html present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -25,17 +34,20 @@ help:
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
 	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
+	@echo "make html       every notebook as an offline page with live explorers in build/html/"
 	@echo "make present    JupyterLab with large lecture fonts"
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
+	@echo "make solutions  worked solutions, executed, in build/solutions/ (for instructors)"
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-	  echo "Python 3.11 or newer is needed: the lock (ipython 9, numpy 2.4) is resolved for 3.11."; \
-	  echo "Run e.g. 'make test PYTHON=python3.11'."; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+# Both installs run helper/course/setup.py, the same script a Windows user runs without make
+# (`py -m helper.course.setup`): venv, torch alone from TORCH_INDEX, the lock, helper (editable).
+$(LABSTAMP): requirements.txt pyproject.toml helper/course/setup.py
+	$(PYTHON) -m helper.course.setup --venv $(VENV) --torch-index "$(TORCH_INDEX)"
+	touch $@
+
+$(STAMP): $(LABSTAMP) requirements-dev.txt
+	$(PYTHON) -m helper.course.setup --venv $(VENV) --torch-index "$(TORCH_INDEX)" --dev
 	touch $@
 
 venv: $(STAMP)
@@ -48,7 +60,7 @@ $(JSSTAMP): $(STAMP) $(JS)/package.json $(JS)/package-lock.json
 	cd $(JS) && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lab: $(STAMP)
+lab: $(LABSTAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOTFLAG)
 
 test: $(STAMP) $(JSSTAMP)
@@ -69,6 +81,12 @@ bench-lab: $(STAMP)
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides
 
+solutions: $(STAMP)
+	$(PY) -m helper.course.solutions
+
+html: $(STAMP) $(JSSTAMP)
+	$(PY) -m helper.course.html $(ARGS)
+
 present: $(STAMP)
 	$(PY) -m helper.course.present --port=$(PORT) $(ROOTFLAG)
 
@@ -78,14 +96,20 @@ screenshots: $(STAMP) $(JSSTAMP)
 	L2L_SCREENSHOTS=$(CURDIR)/build/screenshots $(PY) -m pytest -p no:cacheprovider -m browser \
 	  tests/browser/test_explorers_in_lab.py tests/course/test_slides.py -k "explorer or deck_runs"
 
-# Rebuild the lock from the top-level pins in pyproject.toml, in a throw-away venv.
+# Rebuild both locks from the top-level pins in pyproject.toml, in a throw-away venv:
+# requirements.txt from the learner set (helper + [lab]), then requirements-dev.txt from
+# [lab,dev] constrained by it, listing only what the developer set adds on top.
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
-	.lockvenv/bin/pip install --quiet ".[dev]"
-	{ sed -n '1,3p' requirements.txt; .lockvenv/bin/pip freeze --exclude-editable | grep -v '^logits-to-loss' \
-	  | sed 's/^torch==2.13.0+cpu/torch==2.13.0/'; echo "setuptools==$$(.lockvenv/bin/python -c 'import setuptools; print(setuptools.__version__)')"; } \
-	  > requirements.new && mv requirements.new requirements.txt
+	.lockvenv/bin/pip install --quiet torch==2.13.0 ".[lab]" setuptools
+	{ sed -n '/^#/p' requirements.txt; .lockvenv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/'; } > .lockvenv/lab.txt
+	.lockvenv/bin/pip install --quiet -c .lockvenv/lab.txt ".[lab,dev]"
+	{ sed -n '/^#/p' requirements-dev.txt; echo "-r requirements.txt"; .lockvenv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' \
+	  | grep -v -x -F -f .lockvenv/lab.txt; } > .lockvenv/dev.txt
+	mv .lockvenv/lab.txt requirements.txt && mv .lockvenv/dev.txt requirements-dev.txt
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) $(JS)/node_modules build/slides .pytest_cache
+	rm -rf $(VENV) $(JS)/node_modules build/slides build/html build/solutions .pytest_cache

@@ -1,7 +1,10 @@
 """Start JupyterLab for a lecture: large fonts, presentation mode, live explorers (`make present`, ``python -m helper.course.present``).
 
-JupyterLab runs on 127.0.0.1 with a token (a fresh random one, printed with the
-URL), serving notebooks/.  The lecture look comes from helper/course/assets/lecture/:
+JupyterLab runs on 127.0.0.1 with a token (``$JUPYTER_TOKEN`` or a fresh random one,
+printed with the URL), serving notebooks/. The token reaches JupyterLab through its
+environment (``JUPYTER_TOKEN``), never its command line: any user of the machine can
+read every process's command line (``ps``), while a process's environment is readable
+only by its owner.  The lecture look comes from helper/course/assets/lecture/:
 
 - ``settings/``: JupyterLab user settings (larger theme font sizes, no news
   pop-ups, Alt+P for View > Presentation Mode);
@@ -57,17 +60,14 @@ def prepare_home(home: Path, lecture: Path = LECTURE) -> dict[str, str]:
     }
 
 
-def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = False, open_browser: bool = True) -> list[str]:
-    """The `jupyter lab` command line for a lecture (loopback only, token required, custom CSS on)."""
-    if not token:
-        raise ValueError("token must be a non-empty string: JupyterLab never runs without one here")
+def lab_command(port: int, root_dir: Path, *, allow_root: bool = False, open_browser: bool = True) -> list[str]:
+    """The `jupyter lab` command line for a lecture (loopback only, custom CSS on; no token: see `lab_environment`)."""
     if not 0 < port < 65536:
         raise ValueError(f"port must be in 1..65535; got {port}")
     cmd = [
         sys.executable, "-m", "jupyterlab",
         f"--ip={HOST}",
         f"--port={port}",
-        f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
         "--LabApp.custom_css=True",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
@@ -77,6 +77,13 @@ def lab_command(port: int, token: str, root_dir: Path, *, allow_root: bool = Fal
     if allow_root:
         cmd.append("--allow-root")
     return cmd
+
+
+def lab_environment(token: str, base: dict[str, str]) -> dict[str, str]:
+    """`base` plus ``JUPYTER_TOKEN=token``: how the token reaches JupyterLab without showing in ``ps``."""
+    if not isinstance(token, str) or not token:
+        raise ValueError("token must be a non-empty string: JupyterLab never runs without one here")
+    return {**base, "JUPYTER_TOKEN": token}
 
 
 class _Stop(Exception):
@@ -104,10 +111,8 @@ def main(argv: list[str] | None = None) -> int:
 
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
     with tempfile.TemporaryDirectory(prefix="l2l-lecture-") as tmp:
-        env = dict(os.environ)
-        env.update(prepare_home(Path(tmp)))
-        env.pop("JUPYTER_TOKEN", None)  # the token goes on the command line, never empty
-        cmd = lab_command(args.port, token, root_dir, allow_root=args.allow_root, open_browser=not args.no_browser)
+        env = lab_environment(token, {**os.environ, **prepare_home(Path(tmp))})
+        cmd = lab_command(args.port, root_dir, allow_root=args.allow_root, open_browser=not args.no_browser)
         print(f"Lecture mode: http://{HOST}:{args.port}/lab?token={token}")
         print("  View > Presentation Mode (Alt+P) for the largest fonts; lecture settings are temporary;")
         print("  autosave is off, so running cells does not rewrite the notebooks (File > Save does).")

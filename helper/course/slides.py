@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 from traitlets.config import Config
 
 from helper.course import ASSETS, install_hint, node_modules
@@ -75,19 +76,29 @@ MATHJAX_FILES = (
 _IGNORE = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
 
 
-class WidgetSnapshotPreprocessor(Preprocessor):
-    """Replace live widgets by the static fallback in their display bundle.
+LIVE_WIDGET_MODULE = "anywidget"
 
-    Removes the widget-view mimetype from every output and the saved widget
-    state from the notebook metadata, so the exporter renders the next best
-    representation (SVG/PNG snapshot, HTML, ...).  Outputs left empty are dropped.
-    Cells whose widget had no static fallback are recorded in
-    ``resources["widgets_without_snapshot"]`` (cell indices).
+
+class WidgetSnapshotPreprocessor(Preprocessor):
+    """Keep live explorers live; replace every other widget by the static fallback in its bundle.
+
+    An explorer is an anywidget whose front end computes what it shows, and the saved
+    widget state carries its ES module: with the widget scripts beside the deck
+    (`helper.course.html.copy_widget_assets`) it runs with no kernel, so its widget view
+    stays. Any other widget (a kernel-computed one would sit frozen, showing stale numbers)
+    loses its widget-view mimetype, so the exporter renders the next best representation
+    (SVG/PNG snapshot, HTML, ...). With ``live = False`` every widget becomes its snapshot
+    and the saved state is dropped. Outputs left empty are dropped. Cells whose widget had
+    no static fallback are recorded in ``resources["widgets_without_snapshot"]`` (cell
+    indices); ``resources["live_widgets"]`` counts the widget views kept.
     """
 
+    live = Bool(True, help="keep anywidget explorers live (needs the widget scripts beside the deck)").tag(config=True)
+
     def preprocess(self, nb, resources):
-        nb.metadata.pop("widgets", None)
+        state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
         missing: list[int] = []
+        live = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -97,6 +108,12 @@ class WidgetSnapshotPreprocessor(Preprocessor):
                 if data is None:
                     kept.append(output)
                     continue
+                view = data.get(WIDGET_VIEW)
+                model = state.get(view.get("model_id", ""), {}) if isinstance(view, dict) else {}
+                if self.live and view is not None and model.get("model_module") == LIVE_WIDGET_MODULE:
+                    live += 1
+                    kept.append(output)
+                    continue
                 had_widget = data.pop(WIDGET_VIEW, None) is not None
                 data.pop(WIDGET_STATE, None)
                 if had_widget and not any(m in data for m in STATIC_FALLBACKS):
@@ -104,12 +121,211 @@ class WidgetSnapshotPreprocessor(Preprocessor):
                 if data:
                     kept.append(output)
             cell.outputs = kept
+        if not live:
+            nb.metadata.pop("widgets", None)
+        resources["live_widgets"] = live
         resources["widgets_without_snapshot"] = missing
         return nb, resources
 
 
-def make_exporter() -> SlidesExporter:
-    """Return a SlidesExporter configured for offline lecture decks."""
+# At most this many words of prose on a slide; the rest of a Markdown cell becomes
+# reveal.js speaker notes (press S in a deck). Math, code and headings are not prose.
+MAX_SLIDE_WORDS = 50
+# A code cell longer than this shows only its output on the slide; its code goes to the notes.
+MAX_SLIDE_CODE_LINES = 14
+_MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]|```.*?```|`[^`]*`|<[^>]+>", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z(*_`$])")
+
+
+def prose_words(markdown: str) -> int:
+    """Words of prose in `markdown`: math, code, HTML tags and heading lines left out."""
+    text = _MATH_OR_CODE.sub(" ", markdown)
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return len(_WORD.findall(text))
+
+
+_LIST_ITEM = re.compile(r"(?m)^(?=\s{0,3}(?:[-*+]|\d+[.)])\s)")
+
+
+def _units(block: str) -> tuple[list[str], str]:
+    """A block cut into its list items (joined by newlines) or its sentences (joined by spaces)."""
+    items = [item.rstrip("\n") for item in _LIST_ITEM.split(block) if item.strip()]
+    if len(items) > 1:
+        return items, "\n"
+    return _SENTENCE_END.split(block), " "
+
+
+def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, str]:
+    """(what the slide shows, what goes to the speaker notes) for one Markdown cell.
+
+    Keeps blocks (paragraphs, lists, display math) in order while the prose stays within
+    `limit` words; the block that does not fit is cut after its last list item or sentence
+    that fits, and the rest of the cell goes to the notes. A line introducing what moved
+    ("In this notebook you will:") moves with it; display math and headings stay with the
+    text before them.
+    """
+    if prose_words(markdown) <= limit:
+        return markdown, ""
+    blocks = re.split(r"\n\s*\n", markdown.strip())
+    shown: list[str] = []
+    words = 0
+    for index, block in enumerate(blocks):
+        n = prose_words(block)
+        if words + n <= limit:
+            shown.append(block)
+            words += n
+            continue
+        units, joiner = _units(block)
+        head: list[str] = []
+        for unit in units:
+            if words + prose_words(unit) > limit:
+                break
+            head.append(unit)
+            words += prose_words(unit)
+        rest = [joiner.join(units[len(head):])] + blocks[index + 1 :]
+        if head:
+            shown.append(joiner.join(head))
+        elif shown and shown[-1].rstrip().endswith(":") and prose_words(shown[-1]):
+            rest.insert(0, shown.pop())
+        return "\n\n".join(shown), "\n\n".join(rest)
+    return "\n\n".join(shown), ""
+
+
+class NotesOverflowPreprocessor(Preprocessor):
+    """Keep at most `MAX_SLIDE_WORDS` words of prose on each slide; the rest becomes speaker notes.
+
+    A code cell longer than `MAX_SLIDE_CODE_LINES` shows only its output on the slide
+    (tag ``hide-input``); its code goes to the notes in a fenced block.
+
+    The budget is per slide (a cell with slide_type ``slide`` or ``subslide`` starts a new
+    one) and is spent by the slide's Markdown cells in order. The overflow of a cell
+    becomes a new Markdown cell with slideshow ``slide_type: notes`` right after it,
+    which reveal.js shows in its speaker view (S), not on the slide. Must run before
+    nbconvert's own reveal preprocessing (`build_deck` applies it to the notebook).
+    """
+
+    limit = MAX_SLIDE_WORDS
+
+    def preprocess(self, nb, resources):
+        cells = []
+        moved = 0
+        remaining = self.limit
+        for cell in nb.cells:
+            cells.append(cell)
+            kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+            if kind in {"slide", "subslide"}:
+                remaining = self.limit
+            tags = cell.get("metadata", {}).get("tags", [])
+            if (
+                cell.cell_type == "code"
+                and kind not in {"notes", "skip"}
+                and "hide-input" not in tags
+                and len(cell.source.splitlines()) > MAX_SLIDE_CODE_LINES
+            ):
+                cell.metadata["tags"] = [*tags, "hide-input"]
+                code = nbformat.v4.new_markdown_cell(f"The code of this slide:\n\n```python\n{cell.source}\n```")
+                code.metadata["slideshow"] = {"slide_type": "notes"}
+                cells.append(code)
+                moved += 1
+                continue
+            if cell.cell_type != "markdown" or kind in {"notes", "skip"}:
+                continue
+            shown, notes = split_for_slide(cell.source, max(remaining, 0))
+            remaining -= prose_words(shown)
+            if notes and not shown.strip():  # nothing left for the slide: the whole cell is notes
+                cell.source = notes
+                cell.metadata["slideshow"] = {**cell.metadata.get("slideshow", {}), "slide_type": "notes"}
+                moved += 1
+            elif notes:
+                cell.source = shown
+                extra = nbformat.v4.new_markdown_cell(notes)
+                extra.metadata["slideshow"] = {"slide_type": "notes"}
+                cells.append(extra)
+                moved += 1
+        nb.cells = cells
+        resources["cells_moved_to_notes"] = moved
+        return nb, resources
+
+
+# A rough height model of the deck's CSS at 1280x800 (28px prose, 24px code), used to start a
+# new subslide before a cell that would push its slide past the deck's height.
+DECK_HEIGHT = 800
+_PROSE_LINE, _PROSE_CHARS, _CODE_LINE = 38, 72, 31
+
+
+def estimated_height(cell) -> int:
+    """About how many pixels `cell` takes on a slide (0 for notes and skipped cells)."""
+    kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+    if kind in {"notes", "skip"}:
+        return 0
+    if cell.cell_type == "markdown":
+        height = 10
+        for block in re.split(r"\n\s*\n", cell.source.strip()):
+            if block.lstrip().startswith("#"):
+                height += 70
+            elif block.lstrip().startswith(("$$", r"\[", r"\begin")):
+                height += 90
+            else:
+                for line in block.splitlines():
+                    height += _PROSE_LINE * max(1, -(-len(_MATH_OR_CODE.sub("xxxx", line)) // _PROSE_CHARS))
+                height += 12
+        return height
+    if cell.cell_type != "code":
+        return 0
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    height = 0 if "hide-input" in tags else 30 + _CODE_LINE * len(cell.source.splitlines())
+    for output in [] if "hide-output" in tags else cell.get("outputs", []):
+        data = output.get("data", {})
+        if output.get("output_type") == "stream":
+            height += 10 + _CODE_LINE * len(output.get("text", "").splitlines())
+        elif WIDGET_VIEW in data:  # a live explorer at lecture size
+            height += 620
+        elif "image/svg+xml" in data or "image/png" in data:
+            height += 320
+        elif "text/markdown" in data or "text/latex" in data or "text/html" in data:
+            text = str(data.get("text/markdown") or data.get("text/latex") or data.get("text/html"))
+            # look() matrices: one row per \\ inside each bmatrix, ~48px a row.
+            rows = sum(m.count("\\\\") + 1 for m in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text, re.S))
+            height += 40 + 48 * max(1, rows, text.count("\n") + 1)
+        elif "text/plain" in data:
+            height += 10 + _CODE_LINE * len(str(data["text/plain"]).splitlines())
+    return height
+
+
+class FitSlidePreprocessor(Preprocessor):
+    """Start a new subslide before a cell that would make its slide taller than the deck.
+
+    Only cells that continue a slide (slide_type ``-`` or ``fragment``) are promoted, and
+    only when the slide already shows something: a single cell taller than the deck stays.
+    """
+
+    def preprocess(self, nb, resources):
+        used = 0
+        promoted = 0
+        for cell in nb.cells:
+            meta = cell.setdefault("metadata", {})
+            kind = meta.get("slideshow", {}).get("slide_type", "-")
+            height = estimated_height(cell)
+            if kind in {"slide", "subslide"}:
+                used = height
+                continue
+            if height and used and used + height > DECK_HEIGHT - 60 and kind in {"-", "fragment"}:
+                meta["slideshow"] = {**meta.get("slideshow", {}), "slide_type": "subslide"}
+                promoted += 1
+                used = height
+                continue
+            used += height
+        resources["cells_moved_to_subslides"] = promoted
+        return nb, resources
+
+
+def make_exporter(widget_assets=None) -> SlidesExporter:
+    """Return a SlidesExporter configured for offline lecture decks.
+
+    `widget_assets` (a `helper.course.html.WidgetAssets`, from `copy_widget_assets`) makes the
+    anywidget explorers live in the deck; without it every widget is its static snapshot.
+    """
     c = Config()
     c.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.SlidesExporter.template_name = "offline"
@@ -134,8 +350,13 @@ def make_exporter() -> SlidesExporter:
     c.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"hide-output"}
+    if widget_assets is not None:
+        from helper.course.html import widget_exporter_config  # html imports this module
+
+        widget_exporter_config(c, "SlidesExporter", widget_assets)
+    c.WidgetSnapshotPreprocessor.live = widget_assets is not None
     exporter = SlidesExporter(config=c)
-    exporter.register_preprocessor(WidgetSnapshotPreprocessor, enabled=True)
+    exporter.register_preprocessor(WidgetSnapshotPreprocessor(config=c), enabled=True)
     return exporter
 
 
@@ -280,6 +501,8 @@ def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None
     start = time.perf_counter()
     nb = nbformat.read(notebook, as_version=4)
     resources = {"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
+    nb, resources = NotesOverflowPreprocessor().preprocess(nb, resources)
+    nb, resources = FitSlidePreprocessor().preprocess(nb, resources)
     body, resources = exporter.from_notebook_node(nb, resources=resources)
     remote = remote_references(body)
     if remote:
@@ -318,7 +541,9 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
             raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out)
-    exporter = make_exporter()
+    from helper.course.html import copy_widget_assets  # html imports this module
+
+    exporter = make_exporter(copy_widget_assets(out))
     decks = [build_deck(path, out, exporter) for path in notebooks]
     write_index(out, decks)
     return decks

@@ -45,17 +45,18 @@ def _json5(path: Path) -> dict:
 # --------------------------------------------------------------------------- present.py, no browser
 
 
-def test_lab_command_is_loopback_with_a_token_and_custom_css(tmp_path):
-    cmd = present.lab_command(8899, "abc123", tmp_path, allow_root=True, open_browser=False)
+def test_lab_command_is_loopback_with_custom_css_and_the_token_goes_by_environment(tmp_path):
+    cmd = present.lab_command(8899, tmp_path, allow_root=True, open_browser=False)
     assert "--ip=127.0.0.1" in cmd
-    assert "--IdentityProvider.token=abc123" in cmd
+    assert not any("token" in part.lower() for part in cmd), cmd
     assert f"--ServerApp.root_dir={tmp_path}" in cmd
     assert "--LabApp.custom_css=True" in cmd
     assert {"--allow-root", "--no-browser"} <= set(cmd)
+    assert present.lab_environment("abc123", {"A": "1"}) == {"A": "1", "JUPYTER_TOKEN": "abc123"}
     with pytest.raises(ValueError, match="token must be a non-empty string"):
-        present.lab_command(8899, "", tmp_path)
+        present.lab_environment("", {})
     with pytest.raises(ValueError, match="port must be in 1..65535"):
-        present.lab_command(0, "abc", tmp_path)
+        present.lab_command(0, tmp_path)
 
 
 def test_lecture_settings_live_in_a_private_copy(tmp_path):
@@ -87,7 +88,7 @@ class LectureServer(labdriver.LabServer):
 
     def environment(self, home: Path) -> dict[str, str]:
         env = super().environment(home)
-        env["JUPYTER_TOKEN"] = self.token  # present.py puts it on the command line
+        env["JUPYTER_TOKEN"] = self.token  # present.py passes it on to JupyterLab's environment
         return env
 
     def command(self) -> list[str]:
@@ -114,14 +115,14 @@ _JS_SIZES = """
     const e = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) ' + sel);
     return e ? parseFloat(getComputedStyle(e).fontSize) : null;
   };
-  const handle = document.querySelector('.l2l-explorer .l2l-logit input[type=range]');
+  const range = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .l2l-explorer .l2l-range');
   return {
     code: px('.jp-CodeCell .cm-content'),
     markdown: px('.jp-MarkdownCell .jp-RenderedMarkdown p'),
     label: px('.l2l-explorer .l2l-name'),
     readout: px('.l2l-explorer .l2l-readout'),
     math: px('.jp-MarkdownCell mjx-container mjx-math'),
-    handle: handle ? handle.getBoundingClientRect().width : null,
+    range: range ? range.getBoundingClientRect().width : null,
     customCss: [...document.styleSheets].some(s => (s.href || '').endsWith('/custom/custom.css') && s.cssRules.length > 0),
     presentation: document.querySelector('.jp-mod-presentationMode') !== null,
   };
@@ -133,7 +134,7 @@ def _open_and_run_all(page, server: labdriver.LabServer, name: str) -> None:
     """Open a notebook in JupyterLab, Run All Cells, wait for the explorer and typeset math."""
     notebook = labdriver.NotebookPage(page, server, name).open()
     notebook.run_all()
-    page.wait_for_selector(".l2l-explorer .l2l-logit input[type=range]", timeout=180_000)
+    page.wait_for_selector(".l2l-explorer .l2l-range", timeout=120_000)
     page.wait_for_selector(".l2l-explorer .l2l-loss", timeout=30_000)
     page.wait_for_selector(".jp-MarkdownCell mjx-container", timeout=30_000)
 
@@ -149,7 +150,7 @@ def _press_and_wait_for_new_loss(page, key: str, times: int, *, until: str | Non
     last press has been answered, so a test that needs the final value passes ``until``.
     """
     before = _loss(page)
-    handle = page.locator(".l2l-explorer .l2l-logit input[type=range]").first
+    handle = page.locator(".l2l-explorer .l2l-range").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     for _ in range(times):
@@ -181,7 +182,7 @@ def test_lecture_mode_is_large_and_sliders_still_work(lecture, chromium):
         assert sizes["markdown"] == float(overrides["content-font-size1"].removesuffix("px"))
         assert sizes["label"] == sizes["readout"] == widget_px
         assert sizes["math"] > sizes["markdown"]  # MathJax scaled with the text, not left at 13-14px
-        assert sizes["handle"] >= 22
+        assert sizes["range"] >= 200
 
         first = _loss(page)
         moved = _press_and_wait_for_new_loss(page, "ArrowRight", 3)
@@ -192,7 +193,7 @@ def test_lecture_mode_is_large_and_sliders_still_work(lecture, chromium):
         page.keyboard.press("Alt+p")
         page.wait_for_selector(".jp-mod-presentationMode", timeout=10_000)
         big = page.evaluate(_JS_SIZES)
-        for key in ("code", "markdown", "label", "readout", "handle"):
+        for key in ("code", "markdown", "label", "readout", "range"):
             assert big[key] > sizes[key], f"presentation mode did not enlarge {key}: {sizes[key]} -> {big[key]}"
         # z_0 starts on the slider grid (2.0), so three steps back give exactly the first loss.
         back = _press_and_wait_for_new_loss(page, "ArrowLeft", 3, until=first)
@@ -234,7 +235,7 @@ def test_rise_runs_the_notebook_but_not_the_explorer_widgets(lab_server, lab_roo
               const cell = document.querySelector('.reveal .jp-CodeCell');
               return {
                 mimes: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.getAttribute('data-mime-type')),
-                sliders: cell.querySelectorAll('input[type=range]').length,
+                sliders: cell.querySelectorAll('.widget-slider .noUi-handle, .l2l-explorer .l2l-range').length,
               };
             }"""
         )
@@ -248,5 +249,65 @@ def test_rise_runs_the_notebook_but_not_the_explorer_widgets(lab_server, lab_roo
         assert shown["mimes"] == ["image/svg+xml"], shown
         manager_failed = [m for m in console if "jupyterlab-manager" in m or "@jupyterlab/console" in m]
         assert manager_failed, f"expected the ipywidgets manager to fail to load in RISE; console: {console[:20]}"
+    finally:
+        page.close()
+
+
+def _cmdlines() -> list[str]:
+    """Every process's command line on this machine, as `ps` shows them (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:  # the process ended meanwhile
+                continue
+    return found
+
+
+@pytest.mark.browser
+def test_the_lecture_token_is_on_no_command_line(lecture):
+    if not Path("/proc/self/cmdline").exists():
+        pytest.fail("this test reads /proc; run it on Linux") if os.environ.get("REQUIRE_BROWSER") else pytest.skip("no /proc")
+    lines = _cmdlines()
+    assert any("helper.course.present" in line for line in lines), "make present's process was not found"
+    assert any("jupyterlab" in line and f"--port={lecture.port}" in line for line in lines), "its JupyterLab was not found"
+    leaking = [line for line in lines if lecture.token in line]
+    assert not leaking, f"the token is visible to every user through ps: {leaking}"
+
+
+# Explorer layout in presentation mode: (viewport, minimum slider track width in px).
+_LAYOUT_JS = """
+() => {
+  const root = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .l2l-explorer');
+  const cell = root.closest('.jp-Cell');
+  const box = el => el.getBoundingClientRect();
+  const tracks = [...root.querySelectorAll('.noUi-target, input[type=range]')].map(t => box(t).width);
+  const overflowing = [...root.querySelectorAll('*')].filter(e => {
+    const r = box(e), c = box(cell);
+    return r.width > 0 && (r.right > c.right + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible');
+  }).map(e => e.className.baseVal ?? e.className).slice(0, 5);
+  const f = root.querySelector(".widget-htmlmath-content");
+  return {formula: f ? [box(f).width, f.scrollWidth, box(cell).width] : null, tracks, overflowing, rootRight: box(root).right, cellRight: box(cell).right, viewport: window.innerWidth};
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 1920, "height": 1080}])
+def test_explorer_fits_and_keeps_usable_sliders_in_presentation_mode(lecture, chromium, viewport):
+    page = chromium.new_page(viewport=viewport)
+    try:
+        _open_and_run_all(page, lecture, NOTEBOOK)
+        page.keyboard.press("Escape")
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
+        page.keyboard.press("Alt+p")
+        page.wait_for_selector(".jp-mod-presentationMode", timeout=10_000)
+        page.wait_for_timeout(300)
+        layout = page.evaluate(_LAYOUT_JS)
+        assert layout["tracks"], "no slider track found in the explorer"
+        assert min(layout["tracks"]) >= 200, f"slider tracks too short to use at {viewport}: {layout['tracks']}"
+        assert layout["rootRight"] <= layout["cellRight"] + 1, f"explorer runs past its cell at {viewport}: {layout}"
+        assert not layout["overflowing"], f"clipped or overflowing parts at {viewport}: {layout}"
     finally:
         page.close()

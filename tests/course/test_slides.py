@@ -219,6 +219,23 @@ async () => {
 """
 
 
+_JS_TOO_TALL = """
+async () => {
+  Reveal.configure({transition: 'none'});
+  const tall = [];
+  const leaves = Reveal.getSlides().filter(s => !s.querySelector('section'));
+  for (const s of leaves) {
+    const i = Reveal.getIndices(s);
+    Reveal.slide(i.h, i.v || 0);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    if (s.scrollHeight > 800) tall.push([`${i.h + 1}.${(i.v || 0) + 1}`, s.scrollHeight]);
+  }
+  Reveal.slide(0, 0);
+  return tall;
+}
+"""
+
+
 def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
     """Open a deck from disk with every non-file request blocked; report what happened."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -243,9 +260,9 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
         seen["math"] = page.evaluate(_JS_MATH_STATE)
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
         # Slides taller than the 800 px deck scroll on a projector: list them as (number, height).
-        seen["too_tall"] = page.evaluate(
-            "() => Reveal.getSlides().map((s, i) => [i + 1, s.scrollHeight]).filter(([, h]) => h > 800)"
-        )
+        # Each slide is measured while shown: reveal.js hides slides far from the current
+        # one (display: none), and a hidden slide measures 0 px.
+        seen["too_tall"] = page.evaluate(_JS_TOO_TALL)
         if screenshot is not None:
             # Web fonts in and two frames drawn, so the picture is the same run after run.
             page.evaluate(
@@ -288,3 +305,226 @@ def test_the_math_check_sees_bad_tex(browser, tmp_path):
     math = _open_offline(browser, deck.path)["math"]
     assert len(math["errors"]) == 2, math["errors"]  # the red \color is not an error
     assert math["jax"] == 3
+
+
+# --------------------------------------------------------------------------- lecture sizes
+
+# ~50 words: one long sentence may run a little over; the build cuts between sentences.
+MAX_WORDS_SHOWN = 60
+
+_JS_LECTURE = r"""
+() => {
+  const words = t => (t.match(/[A-Za-z0-9][A-Za-z0-9'’\-]*/g) || []).length;
+  const out = [];
+  Reveal.getSlides().forEach((slide, i) => {
+    if (slide.querySelector('section')) return;  // a vertical stack; its children are the slides
+    const clone = slide.cloneNode(true);
+    clone.querySelectorAll('aside.notes, .MathJax_CHTML, .MathJax_Preview, script, h1, h2, h3, h4, pre, code, table, svg, img, .jp-OutputArea').forEach(e => e.remove());
+    const prose = [...slide.querySelectorAll('.jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon li')].filter(e => !e.closest('aside.notes') && !e.closest('.jp-OutputArea') && e.textContent.trim());
+    const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea pre')].filter(e => e.textContent.trim());
+    const size = e => parseFloat(getComputedStyle(e).fontSize);
+    out.push({
+      slide: i + 1,
+      words: words(clone.textContent),
+      prose: prose.length ? Math.min(...prose.map(size)) : null,
+      code: code.length ? Math.min(...code.map(size)) : null,
+    });
+  });
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_slides_are_lecture_sized(decks, browser, name):
+    """At most ~50 words of prose per slide, prose >= 28 px and code >= 24 px at 1280x800."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page = context.new_page()
+    try:
+        page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        slides = page.evaluate(_JS_LECTURE)
+    finally:
+        context.close()
+    wordy = [(s["slide"], s["words"]) for s in slides if s["words"] > MAX_WORDS_SHOWN]
+    small_prose = [(s["slide"], s["prose"]) for s in slides if s["prose"] is not None and s["prose"] < 28]
+    small_code = [(s["slide"], s["code"]) for s in slides if s["code"] is not None and s["code"] < 24]
+    assert not wordy, f"{name}: slides with more than {MAX_WORDS_SHOWN} words of prose (slide, words): {wordy}"
+    assert not small_prose, f"{name}: prose under 28 px (slide, px): {small_prose}"
+    assert not small_code, f"{name}: code under 24 px (slide, px): {small_code}"
+    assert any(s["prose"] for s in slides) and any(s["code"] for s in slides), f"{name}: nothing measured"
+
+
+# --------------------------------------------------------------------------- speaker notes and fit, no browser
+
+
+def test_prose_words_leave_out_math_code_and_headings():
+    from helper.course.slides import prose_words
+
+    assert prose_words("# A long heading here\n\nTwo words $x^2 + y$ `code here` <b>") == 2
+    assert prose_words("$$\\sum_i z_i$$") == 0
+
+
+def test_long_cells_keep_about_fifty_words_and_send_the_rest_to_notes():
+    from helper.course.slides import MAX_SLIDE_WORDS, prose_words, split_for_slide
+
+    para = " ".join(["word"] * 30) + "."
+    text = f"## Title\n\n{para}\n\n$$a = b$$\n\n{para}\n\n{para}"
+    shown, notes = split_for_slide(text)
+    assert shown.startswith("## Title") and "$$a = b$$" in shown
+    assert prose_words(shown) <= MAX_SLIDE_WORDS and prose_words(notes) == 60
+    assert prose_words(shown) + prose_words(notes) == prose_words(text)
+    # One long paragraph is cut between sentences.
+    sentences = " ".join(f"Sentence number {i} has exactly seven words." for i in range(12))
+    shown, notes = split_for_slide(sentences)
+    assert 0 < prose_words(shown) <= MAX_SLIDE_WORDS and notes.startswith("Sentence number")
+    assert split_for_slide("short text") == ("short text", "")
+
+
+def test_overflow_becomes_a_notes_cell_and_every_deck_has_notes(decks):
+    import nbformat
+
+    from helper.course.slides import FitSlidePreprocessor, NotesOverflowPreprocessor
+
+    nb = nbformat.v4.new_notebook()
+    long = " ".join(["word"] * 40) + ".\n\n" + " ".join(["more"] * 40) + "."
+    nb.cells = [nbformat.v4.new_markdown_cell(long)]
+    nb.cells[0].metadata["slideshow"] = {"slide_type": "slide"}
+    nb, res = NotesOverflowPreprocessor().preprocess(nb, {})
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == ["slide", "notes"]
+    assert res["cells_moved_to_notes"] == 1
+    # A slide of four tall code cells is split into subslides.
+    code = nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(8)))
+    nb.cells = [nbformat.from_dict(dict(code, metadata={"slideshow": {"slide_type": "slide"}}))] + [
+        nbformat.from_dict(dict(code, metadata={})) for _ in range(3)
+    ]
+    nb, res = FitSlidePreprocessor().preprocess(nb, {})
+    assert res["cells_moved_to_subslides"] >= 1
+    for name in (p.stem for p in NOTEBOOKS):
+        page = _html(decks[name])
+        assert '<aside class="notes">' in page, f"{name}: no speaker notes"
+        assert "plugin/notes/notes.js" in page and "RevealNotes" in page
+
+
+# --------------------------------------------------------------------------- axe-core, every slide
+
+_AXE_RUN = """
+async () => {
+  const shown = [...document.querySelectorAll('.reveal .slides section.present')].filter(s => !s.querySelector('section'));
+  const context = {include: [...shown.map(s => [s]), ['.reveal .controls'], ['.reveal .slide-number'], ['.reveal .progress']]};
+  const r = await axe.run(context, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+    resultTypes: ['violations'],
+  });
+  return r.violations.map(v => ({id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary.slice(0, 200))}));
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
+def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
+    """axe-core 4.14.1 (npm, local copy) with the WCAG 2.1 A/AA rules on each slide as shown."""
+    from helper.course import node_modules
+
+    axe = node_modules() / "axe-core" / "axe.min.js"
+    assert axe.is_file(), f"{axe} is missing: run `make node`"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page = context.new_page()
+    found: dict[str, dict] = {}
+    steps = 0
+    try:
+        page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.MathJax && MathJax.isReady")
+        # Judge each slide as it rests: half-faded text mid-transition is not what a reader sees.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+        page.add_script_tag(path=str(axe))
+        # Every slide once, with all its fragments shown (they differ only in opacity).
+        page.add_style_tag(content=".reveal .slides section .fragment { opacity: 1 !important; visibility: inherit !important; }")
+        slides = page.evaluate("() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => Reveal.getIndices(s))")
+        for where in slides:
+            page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
+            for violation in page.evaluate(_AXE_RUN):
+                found.setdefault(violation["id"], {**violation, "at": where})
+        steps = len(slides)
+    finally:
+        context.close()
+    assert steps >= 5
+    assert not found, f"{name}: axe WCAG 2.1 A/AA violations: {found}"
+
+
+# --------------------------------------------------------------------------- live explorers in a deck
+
+
+@pytest.fixture(scope="module")
+def live_deck(tmp_path_factory):
+    """Notebook 01 executed afresh (anywidget state saved, as `make outputs` does) and built as a deck."""
+    from helper.course.outputs import execute
+
+    src = tmp_path_factory.mktemp("live-src")
+    copy = src / NOTEBOOKS[0].name
+    copy.write_bytes(NOTEBOOKS[0].read_bytes())
+    execute(copy)
+    out = tmp_path_factory.mktemp("live-deck")
+    (deck,) = build_slides.build([copy], out)
+    return deck
+
+
+def test_the_deck_keeps_live_explorers_and_their_scripts(live_deck):
+    page = _html(live_deck)
+    assert "application/vnd.jupyter.widget-state+json" in page, "the saved widget state was dropped"
+    assert 'src="widgets/require.js"' in page and "widgets/embed-amd.js" in page
+    assert (live_deck.path.parent / "anywidget.js").is_file()
+    assert page.index("dist/reveal.js") < page.index('src="widgets/require.js"'), "reveal.js must load before require.js"
+
+
+@pytest.mark.browser
+def test_explorer_in_the_deck_is_live_offline(live_deck, browser):
+    """Network blocked, no kernel: a key press on an explorer's slider changes its loss."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    requests = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else (requests.append(r.request.url), r.abort()))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(live_deck.path.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        page.wait_for_selector(".l2l-explorer input[type=range]", state="attached", timeout=60_000)
+        where = page.evaluate("() => Reveal.getIndices(document.querySelector('.l2l-explorer').closest('section'))")
+        page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
+        loss = page.locator(".l2l-explorer .l2l-loss").first
+        before = loss.inner_text()
+        slider = page.locator(".l2l-explorer input[type=range]").first
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "(b) => document.querySelector('.l2l-explorer .l2l-loss').textContent !== b", arg=before, timeout=10_000
+        )
+        after = loss.inner_text()
+        still = page.evaluate("() => Reveal.getIndices()")
+    finally:
+        context.close()
+    assert requests == [] and errors == [], (requests, errors)
+    assert before.startswith("loss = ") and after.startswith("loss = ") and after != before
+    assert (still["h"], still.get("v")) == (where["h"], where.get("v")), "the arrow key also moved the slide"
+
+
+def test_long_code_shows_its_output_and_goes_to_the_notes():
+    import nbformat
+
+    from helper.course.slides import MAX_SLIDE_CODE_LINES, NotesOverflowPreprocessor
+
+    nb = nbformat.v4.new_notebook()
+    long_code = "\n".join(f"x{i} = {i}" for i in range(MAX_SLIDE_CODE_LINES + 1))
+    nb.cells = [nbformat.v4.new_code_cell(long_code), nbformat.v4.new_code_cell("short = 1")]
+    nb, res = NotesOverflowPreprocessor().preprocess(nb, {})
+    assert nb.cells[0].metadata["tags"] == ["hide-input"] and "tags" not in nb.cells[2].metadata
+    assert nb.cells[1].metadata["slideshow"]["slide_type"] == "notes" and long_code in nb.cells[1].source
+    assert res["cells_moved_to_notes"] == 1
