@@ -142,9 +142,6 @@ def make_exporter(assets: WidgetAssets, mathjax_url: str = MATHJAX_URL) -> HTMLE
     c.HTMLExporter.template_name = "l2l_page"
     c.HTMLExporter.mathjax_url = mathjax_url
     c.HTMLExporter.jquery_url = ""
-    c.HTMLExporter.mermaid_js_url = ""
-    c.HTMLExporter.mermaid_layout_elk_js_url = ""
-    c.HTMLExporter.font_awesome_url = ""
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.anchor_link_text = ""
     widget_exporter_config(c, "HTMLExporter", assets)
