@@ -151,6 +151,7 @@ KINDS: dict[str, tuple[Callable[[dict], Any], str, int | None, tuple[str, ...]]]
     "l2l-stability-explorer": (_stability, "b", None, ("naive", "max_trick", "logsumexp")),
     "l2l-distribution-explorer": (_distribution, "logits", 0, ("cross_entropy", "entropy", "kl")),
 }
+READOUT = ".l2l-loss, .l2l-results"  # the explorer's line of numbers (aria-live)
 
 
 def _kind(class_name: str) -> str:
@@ -159,10 +160,15 @@ def _kind(class_name: str) -> str:
     return found[0]
 
 
-def _moved(state: dict, trait: str, index: int | None, step: float, presses: int) -> float:
-    """The slider position after `presses` ArrowRight presses (the range snaps to min + k*step)."""
+def _moved(state: dict, trait: str, index: int | None, low: float, step: float, presses: int) -> float:
+    """The slider position after `presses` ArrowRight presses.
+
+    A range input holds values on its grid ``min + k * step``: the start snaps to the
+    nearest grid point, then each press adds one step.
+    """
     start = state[trait][index] if index is not None else state[trait]
-    return round(start + presses * step, 6)
+    snapped = low + round((start - low) / step) * step
+    return round(snapped + presses * step, 6)
 
 
 def _torch_after_move(kind: str, state: dict, position: float) -> dict[str, Any]:
@@ -218,11 +224,11 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
         explorer = page.locator(".l2l-explorer").nth(n)
         explorer.scroll_into_view_if_needed()
         slider = explorer.locator("input[type=range]").first
-        step = float(slider.get_attribute("step"))
+        step, low = float(slider.get_attribute("step")), float(slider.get_attribute("min"))
         _, trait, index, keys = KINDS[kind]
-        position = _moved(state, trait, index, step, PRESSES)
+        position = _moved(state, trait, index, low, step, PRESSES)
         expected = _torch_after_move(kind, state, position)
-        readout = explorer.locator(".l2l-loss")
+        readout = explorer.locator(READOUT)
         chart = explorer.locator(".l2l-chart")
         before, chart_before = readout.text_content(), chart.inner_html()
 
