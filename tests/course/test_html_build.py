@@ -1,5 +1,7 @@
 """`make html` build rules that need no browser: local scripts only, failures named.
 
+Needs the npm packages (`make node`; `make test` installs them): without them the build
+raises FileNotFoundError naming the command, and these tests fail rather than skip.
 (The pages' behaviour in Chromium, offline, is tested in tests/browser/test_html_pages.py.)
 """
 
@@ -10,12 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helper.course import node_modules
 from helper.course.html import build, copy_widget_assets, main
 
-needs_npm = pytest.mark.skipif(
-    not (node_modules() / "@jupyter-widgets" / "html-manager").is_dir(), reason="npm packages missing: make node"
-)
 
 
 def _notebook(path: Path, markdown: str) -> Path:
@@ -25,7 +23,6 @@ def _notebook(path: Path, markdown: str) -> Path:
     return path
 
 
-@needs_npm
 def test_widget_assets_are_local_files_beside_the_page(tmp_path: Path) -> None:
     assets = copy_widget_assets(tmp_path)
     for url in (assets.require_js_url, assets.widget_renderer_url):
@@ -35,7 +32,6 @@ def test_widget_assets_are_local_files_beside_the_page(tmp_path: Path) -> None:
     assert "define(" in (tmp_path / "anywidget.js").read_text(encoding="utf-8")
 
 
-@needs_npm
 def test_page_and_index(tmp_path: Path) -> None:
     nb = _notebook(tmp_path / "01_first.ipynb", "# First page\n\n$x^2$")
     pages = build([nb], tmp_path / "out")
@@ -47,7 +43,6 @@ def test_page_and_index(tmp_path: Path) -> None:
     assert '<a href="01_first.html">First page</a>' in index
 
 
-@needs_npm
 def test_a_page_that_would_load_from_the_network_fails_the_build(tmp_path: Path, capsys) -> None:
     nb = _notebook(tmp_path / "01_remote.ipynb", '# Remote\n\n<img src="https://example.org/x.png" alt="x">')
     with pytest.raises(RuntimeError, match=r"(?s)01_remote.ipynb: the page would load from the network:.*example\.org"):
