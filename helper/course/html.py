@@ -54,6 +54,7 @@ __all__ = [
     "write_index",
     "build",
     "live_widget_count",
+    "contrast_css",
 ]
 
 TEMPLATES = ASSETS / "html_template"
@@ -74,6 +75,14 @@ _WIDGET_FILES = (
     ("anywidget", "dist/index.js", f"{ANYWIDGET_MODULE}.js"),
 )
 _LICENSES = (("requirejs", "LICENSE"), ("@jupyter-widgets/html-manager", "LICENSE"), ("anywidget", "LICENSE"))
+
+
+def contrast_css() -> str:
+    """CSS that brings nbconvert's prompts and syntax colours to WCAG AA contrast on a light page.
+
+    The pages inline it; any other nbconvert output (the decks) can inline it too.
+    """
+    return (ASSETS / "contrast.css").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -185,7 +194,11 @@ def build_page(
     start = time.perf_counter()
     nb = _execute_copy(notebook) if execute else nbformat.read(notebook, as_version=4)
     name = title(notebook)
-    resources = {"metadata": {"name": name, "path": str(notebook.parent)}, "l2l_nav": nav or {}}
+    resources = {
+        "metadata": {"name": name, "path": str(notebook.parent)},
+        "l2l_nav": nav or {},
+        "l2l_contrast_css": contrast_css(),
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     remote = remote_references(body)
     if remote:
