@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
+import re
 import shutil
 import sys
 import tempfile
@@ -163,6 +163,13 @@ def live_widget_count(nb: nbformat.NotebookNode) -> int:
     return sum(1 for m in state.values() if m.get("model_module") == ANYWIDGET_MODULE)
 
 
+_EXPLORER_CALL = re.compile(r"\b[A-Z]\w*Explorer\(")
+
+
+def _creates_explorer(nb: nbformat.NotebookNode) -> bool:
+    return any(c.cell_type == "code" and _EXPLORER_CALL.search(c.source) for c in nb.cells)
+
+
 @dataclass(frozen=True)
 class Page:
     """A written page and what the build learned about it."""
@@ -193,6 +200,13 @@ def build_page(
     """
     start = time.perf_counter()
     nb = _execute_copy(notebook) if execute else nbformat.read(notebook, as_version=4)
+    if _creates_explorer(nb) and live_widget_count(nb) == 0:
+        raise RuntimeError(
+            f"{notebook.name}: its code creates an explorer but its saved widget state holds no live "
+            "(anywidget) explorer: the stored outputs predate the explorers or were saved without widget "
+            "state, and the page would show frozen numbers. Run `make outputs`, or build from fresh runs "
+            "with `python -m helper.course.html --execute`."
+        )
     name = title(notebook)
     resources = {
         "metadata": {"name": name, "path": str(notebook.parent)},

@@ -56,3 +56,13 @@ def test_bad_input_is_named(tmp_path: Path) -> None:
         build([], tmp_path)
     with pytest.raises(ValueError, match=r"not a notebook file: .*nope\.txt"):
         build([tmp_path / "nope.txt"], tmp_path)
+
+
+def test_stale_explorer_outputs_fail_the_build(tmp_path: Path) -> None:
+    """A notebook that creates an explorer but saved no live one would give a frozen page."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Stale"), nbformat.v4.new_code_cell("LogitsExplorer([1.0, 2.0])")]
+    path = tmp_path / "01_stale.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(RuntimeError, match=r"(?s)01_stale.ipynb: its code creates an explorer .*make outputs"):
+        build([path], tmp_path / "out")
