@@ -117,7 +117,8 @@ class Control:
     """One control of an explorer seen from Python, like an ipywidgets slider: ``.value`` reads
     and moves it (the page follows), ``.min``/``.max``/``.step``/``.description`` describe it.
 
-    ``index`` selects one entry of a list trait (a logit); ``None`` the whole trait.
+    ``index`` selects one entry of a list trait (a logit); ``None`` the whole trait. A value
+    set outside ``[min, max]`` is clamped to it, as a slider does.
     """
 
     def __init__(self, owner: Explorer, trait: str, index: int | None = None, *, description: str = "",
@@ -133,6 +134,8 @@ class Control:
 
     @value.setter
     def value(self, new: Any) -> None:
+        if self.min is not None and self.max is not None and isinstance(new, (int, float)) and not isinstance(new, bool):
+            new = min(max(float(new), self.min), self.max)  # as a slider does (ipywidgets clamps too)
         if self._index is None:
             setattr(self._owner, self._trait, new)
         else:
@@ -159,6 +162,9 @@ class Explorer(anywidget.AnyWidget):
     _inputs: tuple[str, ...] = ()
 
     result = traitlets.Dict().tag(sync=True)
+    #: While a key is held or a thumb dragged, the page sends its state to the kernel at most
+    #: once per ``sync_ms`` (and at once on release); 0 sends every input event.
+    sync_ms = traitlets.Int(100).tag(sync=True)
     py_error = traitlets.Unicode("").tag(sync=True)
     js_error = traitlets.Unicode("").tag(sync=True)
 

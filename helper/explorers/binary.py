@@ -64,7 +64,7 @@ class BinaryExplorer(Explorer):
     The page computes (lossmath.js, float32 as torch) and draws ``sigmoid(z)``, the loss
     curves over ``z`` for the chosen ``y`` with the current point on them, and the two
     ways torch computes binary cross-entropy: ``nn.BCELoss()(sigmoid(z), y)`` and
-    ``nn.BCEWithLogitsLoss()(z, y)``. With ``y = 0`` BCELoss first DRIFTS below the exact
+    ``nn.BCEWithLogitsLoss()(z, y)``. With ``y = 0`` BCELoss first DRIFTS off the exact
     loss (float32 ``1 - sigmoid(z)`` keeps few digits; the hint gives the first slider value
     off by more than 0.1 %) and then JUMPS to its clamp, 100, from the first slider value
     where float32 ``sigmoid(z)`` is exactly 1 (16.7 on the 0.1 grid); both points are
@@ -96,8 +96,8 @@ class BinaryExplorer(Explorer):
         drift, jump = _landmarks(lo, hi)
         self.landmarks = {"drift_from": drift, "jump_at": jump}
         hint = (
-            f"With y = 0, move z up: BCELoss drifts below the exact loss from about z = {fmt(drift, '.1f')} "
-            f"(more than 0.01 % off), then jumps to {fmt(BCE_CLAMPED_LOSS, '.0f')} at z = {fmt(jump, '.1f')}, "
+            "With y = 0, move z up: BCELoss drifts off the exact loss (a float32 staircase) "
+            f"from about z = {fmt(drift, '.1f')} (more than 0.01 % off), then jumps to {fmt(BCE_CLAMPED_LOSS, '.0f')} at z = {fmt(jump, '.1f')}, "
             "where float32 sigmoid(z) is exactly 1. BCEWithLogitsLoss stays exact."
         )
         self._curves: dict[tuple[int, str], list[str]] = {}

@@ -46,7 +46,7 @@ class _QControl(Control):
 
     @value.setter
     def value(self, new: Any) -> None:
-        self._owner.q = renormalise(list(self._owner.q), self._index, float(new))
+        self._owner.q = renormalise(list(self._owner.q), self._index, float(new))  # clips to [0, 1]
 
 
 class DistributionExplorer(Explorer):

@@ -53,7 +53,7 @@ def _word(x: float) -> str:
 def log_tiny(dtype: torch.dtype) -> float:
     """Below this z, exp(z) rounds to 0 in ``dtype``: log of half the smallest subnormal."""
     fi = torch.finfo(dtype)
-    return math.log(fi.smallest_normal * fi.eps / 2)
+    return math.log(fi.smallest_normal) + math.log(fi.eps) - math.log(2)  # 2**-1075 is not a float64
 
 
 class StabilityExplorer(Explorer):

@@ -46,9 +46,10 @@ _JS_WIDGET_CELL = """
   if (!cell) return 'cell not found';
   const outs = [...cell.querySelectorAll('.jp-OutputArea-output')];
   const mimes = outs.map(o => o.getAttribute('data-mime-type'));
-  // The widget renderer sets no data-mime-type: its output holds the view's root element.
+  // The widget renderer sets no data-mime-type: its output holds the view's root element
+  // (.jupyter-widgets for ipywidgets; an anywidget explorer's .l2l-explorer inside a plain .lm-Widget).
   // A fallback (image/svg+xml, text/plain) is shown with its mime type instead.
-  const view = outs.find(o => !o.hasAttribute('data-mime-type') && o.querySelector(':scope > .jupyter-widgets'));
+  const view = outs.find(o => !o.hasAttribute('data-mime-type') && o.querySelector(':scope > .jupyter-widgets, :scope > .lm-Widget > .l2l-explorer'));
   if (!view) return `no live widget view; outputs shown as ${JSON.stringify(mimes)}`;
   if (!wantExplorer) return 'ok';
   const ex = view.querySelector('.l2l-explorer');
@@ -58,7 +59,7 @@ _JS_WIDGET_CELL = """
     return `explorer shows an error: ${err.textContent.trim().slice(0, 200)}`;
   const num = ex.querySelector('.l2l-loss, .l2l-results');
   if (!num || !/\\d/.test(num.textContent)) return 'explorer shows no numbers (.l2l-loss/.l2l-results)';
-  if (!ex.querySelector('.widget-slider .noUi-handle')) return 'explorer has no slider';
+  if (!ex.querySelector('input[type=range]')) return 'explorer has no slider';
   return 'ok';
 }
 """
@@ -136,7 +137,7 @@ _JS_NUMBERS = """
 def _assert_key_updates_numbers(nb: NotebookPage, index: int) -> None:
     """A key on the explorer's first slider changes the numbers it shows (the kernel link is live)."""
     cell = nb.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index)
-    handle = cell.locator(".l2l-explorer .widget-slider .noUi-handle").first
+    handle = cell.locator(".l2l-explorer input[type=range]").first
     before = nb.page.evaluate(_JS_NUMBERS, index)
     for key in ("ArrowRight", "ArrowLeft", "ArrowLeft"):  # back off if the slider sits at its max
         handle.press(key)

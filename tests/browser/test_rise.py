@@ -114,12 +114,12 @@ _JS_SIZES = """
     const e = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) ' + sel);
     return e ? parseFloat(getComputedStyle(e).fontSize) : null;
   };
-  const handle = document.querySelector('.l2l-explorer .l2l-logit .noUi-handle');
+  const handle = document.querySelector('.l2l-explorer .l2l-logit input[type=range]');
   return {
     code: px('.jp-CodeCell .cm-content'),
     markdown: px('.jp-MarkdownCell .jp-RenderedMarkdown p'),
-    label: px('.l2l-explorer .widget-label'),
-    readout: px('.l2l-explorer .widget-readout'),
+    label: px('.l2l-explorer .l2l-name'),
+    readout: px('.l2l-explorer .l2l-readout'),
     math: px('.jp-MarkdownCell mjx-container mjx-math'),
     handle: handle ? handle.getBoundingClientRect().width : null,
     customCss: [...document.styleSheets].some(s => (s.href || '').endsWith('/custom/custom.css') && s.cssRules.length > 0),
@@ -133,7 +133,7 @@ def _open_and_run_all(page, server: labdriver.LabServer, name: str) -> None:
     """Open a notebook in JupyterLab, Run All Cells, wait for the explorer and typeset math."""
     notebook = labdriver.NotebookPage(page, server, name).open()
     notebook.run_all()
-    page.wait_for_selector(".l2l-explorer .l2l-logit .noUi-handle", timeout=180_000)
+    page.wait_for_selector(".l2l-explorer .l2l-logit input[type=range]", timeout=180_000)
     page.wait_for_selector(".l2l-explorer .l2l-loss", timeout=30_000)
     page.wait_for_selector(".jp-MarkdownCell mjx-container", timeout=30_000)
 
@@ -149,7 +149,7 @@ def _press_and_wait_for_new_loss(page, key: str, times: int, *, until: str | Non
     last press has been answered, so a test that needs the final value passes ``until``.
     """
     before = _loss(page)
-    handle = page.locator(".l2l-explorer .l2l-logit .noUi-handle").first
+    handle = page.locator(".l2l-explorer .l2l-logit input[type=range]").first
     handle.scroll_into_view_if_needed()
     handle.focus()
     for _ in range(times):
@@ -234,7 +234,7 @@ def test_rise_runs_the_notebook_but_not_the_explorer_widgets(lab_server, lab_roo
               const cell = document.querySelector('.reveal .jp-CodeCell');
               return {
                 mimes: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.getAttribute('data-mime-type')),
-                sliders: cell.querySelectorAll('.widget-slider .noUi-handle').length,
+                sliders: cell.querySelectorAll('input[type=range]').length,
               };
             }"""
         )

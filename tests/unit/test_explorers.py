@@ -1,11 +1,14 @@
-"""The live explorers: every number they show equals torch's own, updates never raise or leak.
+"""The explorers' Python side: torch's numbers for every state, the result sent to the page,
+errors caught and shown, a deterministic display bundle, no leaks.
 
-Slider moves and target changes are simulated by assigning ``.value``, exactly as
-the front end does through the widget comm.
+Moves are simulated by assigning ``.value`` (Python) or ``set_state`` (what the page sends
+through the widget comm). What the page computes itself is tested against torch in
+test_explorer_js.py (Node) and in tests/browser/test_explorers_in_lab.py (Chromium).
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import re
@@ -21,7 +24,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from helper.explorers import BinaryExplorer, LogitsExplorer, StabilityExplorer  # noqa: E402
+from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -59,7 +62,7 @@ def test_logits_explorer_matches_the_seed_notebook():
     st = ex.state()
     assert st["loss"] == pytest.approx(2.3257, abs=1e-4)
     assert st["logsumexp"] == pytest.approx(2.0323, abs=1e-4)
-    assert _texts(ex.loss.value) == ["loss = 2.3257"]
+    assert ex.result["values"]["loss"] == st["loss"] and "loss = -log p[1] = 2.3257" in _texts(ex.static_svg())
 
 
 @pytest.mark.parametrize("t", [1.0, 0.3, 2.5])
@@ -78,8 +81,9 @@ def test_logits_explorer_numbers_equal_torch_after_moves(t):
         assert st["loss"] == pytest.approx(want["loss"], rel=1e-6)
         assert st["logsumexp"] == pytest.approx(want["logsumexp"], rel=1e-6)
         # ... and the text the learner reads says the same.
-        assert _shown_number(ex.loss.value, "loss = ") == pytest.approx(want["loss"], abs=5e-5)
-        chart = ex.chart.value
+        assert ex.result["inputs"] == {"logits": z, "y": y, "T": t}  # what the page compares with
+        assert ex.result["values"]["loss"] == st["loss"]
+        chart = ex.static_svg()
         assert _shown_number(chart, f"loss = -log p[{y}] = ") == pytest.approx(want["loss"], abs=5e-5)
         assert _shown_number(chart, "logsumexp(z/T) = ") == pytest.approx(want["logsumexp"], abs=5e-5)
         shown = [float(x) for x in _texts(chart) if re.fullmatch(r"[+-]?\d\.\d{3}", x)]
@@ -104,8 +108,9 @@ def test_logits_explorer_widgets_follow_the_contract():
     assert [s.description for s in ex.sliders] == ["z_0", "z_1", "z_2", "z_3"]
     assert all(s.min <= -6 and s.max >= 6 and s.step == pytest.approx(0.1) for s in ex.sliders)
     assert ex.target.value == 3
-    assert {"l2l-explorer", "l2l-logits-explorer"} <= set(ex._dom_classes)
-    assert "l2l-loss" in ex.loss._dom_classes and "l2l-error" in ex.error._dom_classes
+    assert ex.labels == ["a", "b", "c", "d"] and ex.named
+    for css in ("l2l-logits-explorer", "l2l-loss", "l2l-error", "l2l-check", "l2l-logit-"):
+        assert css in ex._esm
     # Logits beyond +-6 widen the slider range instead of being clipped.
     wide = LogitsExplorer([-9.5, 12.0], 0)
     assert [s.value for s in wide.sliders] == [-9.5, 12.0]
@@ -113,16 +118,16 @@ def test_logits_explorer_widgets_follow_the_contract():
 
 def test_many_classes_keep_the_summary_short():
     ex = LogitsExplorer(list(range(12)), 11)
-    text = ex._repr_mimebundle_()["text/plain"]
+    text = ex._repr_mimebundle_()[0]["text/plain"]
     assert "..." in text and len(text) < 200
     assert len(ex.sliders) == 12 and ex.state()["probs"] == pytest.approx(F.softmax(torch.arange(12.0), 0).tolist())
 
 
 def test_target_is_marked_by_more_than_colour():
     ex = LogitsExplorer([0.0, 1.0, 2.0], 1)
-    texts = _texts(ex.chart.value)
+    texts = _texts(ex.static_svg())
     assert texts.count("target") == 2  # under the probability bar and under the gradient bar
-    assert 'stroke-width="3"' in ex.chart.value  # thick outline
+    assert 'stroke-width="3"' in ex.static_svg()  # thick outline
 
 
 # ---------------------------------------------------------------- BinaryExplorer
@@ -141,10 +146,9 @@ def test_binary_explorer_shows_where_bce_and_bce_with_logits_part():
     assert st["sigmoid"] == 1.0
     assert st["bce_loss"] == pytest.approx(100.0) and st["bce_with_logits_loss"] == pytest.approx(20.0)
     assert st["loss"] == st["bce_with_logits_loss"]
-    texts = _texts(ex.chart.value)
+    texts = _texts(ex.static_svg())
     assert "BCELoss = 100.0000" in texts and "BCEWithLogitsLoss = 20.0000" in texts
-    assert "sigmoid(z) = 1 (exactly)" in texts and any("they part" in t for t in texts)
-    assert _texts(ex.loss.value) == ["loss = 20.0000"]
+    assert "sigmoid(z) = 1 (exactly)" in texts and any(t.startswith("JUMP") for t in texts)
     # Below the float32 rounding point sigmoid is not 1 and the clamp is not hit.
     ex.z.value = 16.6
     assert ex.state()["sigmoid"] < 1.0 and ex.state()["bce_loss"] < 20
@@ -154,7 +158,7 @@ def test_binary_explorer_shows_where_bce_and_bce_with_logits_part():
     ex.z.value = 20.0
     ex.target.value = 1
     assert ex.state()["bce_loss"] == pytest.approx(ex.state()["bce_with_logits_loss"], abs=1e-6)
-    assert "they agree" in _texts(ex.chart.value)
+    assert "they agree" in _texts(ex.static_svg())
 
 
 def test_binary_explorer_numbers_equal_torch_modules():
@@ -168,8 +172,8 @@ def test_binary_explorer_numbers_equal_torch_modules():
         assert st["z"] == ex.z.value and st["y"] == ex.target.value
         for key, value in want.items():
             assert st[key] == value, key  # same float32 computation, same modules: exactly equal
-        assert _shown_number(ex.chart.value, "BCELoss = ") == pytest.approx(want["bce_loss"], abs=5e-5)
-        assert _shown_number(ex.chart.value, "BCEWithLogitsLoss = ") == pytest.approx(
+        assert _shown_number(ex.static_svg(), "BCELoss = ") == pytest.approx(want["bce_loss"], abs=5e-5)
+        assert _shown_number(ex.static_svg(), "BCEWithLogitsLoss = ") == pytest.approx(
             want["bce_with_logits_loss"], abs=5e-5
         )
 
@@ -178,7 +182,7 @@ def test_binary_explorer_contract_and_range():
     ex = BinaryExplorer(torch.tensor(2.5), np.float64(0.0))
     assert ex.sliders == [ex.z] and ex.z.min <= -30 and ex.z.max >= 30
     assert ex.target.value == 0 and ex.state()["y"] == 0
-    assert {"l2l-explorer", "l2l-binary-explorer"} <= set(ex._dom_classes)
+    assert "l2l-binary-explorer" in ex._esm
     assert BinaryExplorer(45.0, 1).z.value == 45.0  # the range widens rather than clipping
 
 
@@ -236,8 +240,9 @@ def test_stability_explorer_overflows_exactly_where_the_dtype_does(dtype, safe, 
     st = ex.state()
     assert st["exp"] == [math.inf] and st["naive"] == math.inf
     assert math.isfinite(st["max_trick"]) and math.isfinite(st["logsumexp"])
-    assert "naive = inf" in ex.results.value
-    assert "inf" in _texts(ex.chart.value) and any("overflow" in t for t in _texts(ex.chart.value))
+    assert "naive=inf" in repr(ex)
+    texts = _texts(ex.static_svg())
+    assert "inf" in texts and "overflow!" in texts and any("the sum overflows" in t for t in texts)
 
 
 def test_stability_explorer_1000_shift_and_dtype_switch_match_torch():
@@ -263,7 +268,8 @@ def test_stability_explorer_shows_nan_where_the_max_trick_meets_inf():
     st = ex.state()
     assert st["z"][0] == math.inf and math.isnan(st["max_trick"])
     assert st["naive"] == math.inf and st["logsumexp"] == math.inf  # torch's own answer
-    assert "max trick = nan" in ex.results.value and "nan" in _texts(ex.chart.value)
+    assert "max_trick=nan" in repr(ex) and "nan!" in _texts(ex.static_svg())
+    assert ex.result["values"]["max_trick"] == "nan" and ex.result["values"]["naive"] == "inf"  # JSON has no inf
     ex.dtype.value = "float32"
     assert math.isfinite(ex.state()["max_trick"])
 
@@ -297,22 +303,29 @@ def test_stability_explorer_accepts_torch_dtypes():
     assert StabilityExplorer([1.0], dtype=torch.float64).dtype.value == "float64"
 
 
-# ---------------------------------------------------------------- the front end's slider grid
-def test_front_end_snapping_to_the_slider_grid_is_not_a_move():
-    """The browser snaps 1.5410 to 1.5 (its 0.1 grid) and sends it back; the numbers must not change."""
+# ---------------------------------------------------------------- moves from the page
+def test_a_move_from_the_page_is_recomputed_by_torch_and_values_set_in_python_stay_exact():
+    """The page sends the new trait values; Python keeps exact values it was given (no grid snapping)."""
     ex = LogitsExplorer(SEED_LOGITS, 1)
-    chart = ex.chart.value
-    for s in ex.sliders:  # what the browser sends when the view renders
-        s.set_state({"value": round(s.value, 1)})
-    assert ex.state()["loss"] == pytest.approx(2.3257, abs=1e-4) and ex.chart.value == chart
-    ex.sliders[0].set_state({"value": 1.7})  # a real move (two steps) from the front end
-    assert ex.state()["logits"][0] == 1.7 and ex.state()["logits"][1:] == pytest.approx(SEED_LOGITS[1:])
-    ex.sliders[1].value = -0.2934  # set from Python: exact again, and kept through the next snap
-    ex.sliders[1].set_state({"value": -0.3})
-    assert ex.state()["logits"][1] == -0.2934
+    assert ex.state()["logits"] == SEED_LOGITS and ex.state()["loss"] == pytest.approx(2.3257, abs=1e-4)
+    ex.set_state({"logits": [1.7, *SEED_LOGITS[1:]]})  # what the comm does when a slider moves
+    assert ex.sliders[0].value == 1.7 and ex.state()["logits"][0] == 1.7
+    assert ex.state()["loss"] == pytest.approx(_torch_logits([1.7, *SEED_LOGITS[1:]], 1, 1.0)["loss"], rel=1e-6)
+    assert ex.result["inputs"]["logits"][0] == 1.7
+    ex.set_state({"y": 3, "T": 0.5})
+    assert ex.target.value == 3 and ex.temperature.value == 0.5 and ex.state()["target"] == 3
     b = BinaryExplorer(2.37, 0)
-    b.z.set_state({"value": 2.4})
-    assert b.state()["z"] == 2.37 and b.state()["bce_with_logits_loss"] == _torch_binary(2.37, 0)["bce_with_logits_loss"]
+    assert b.state()["bce_with_logits_loss"] == _torch_binary(2.37, 0)["bce_with_logits_loss"]
+    b.set_state({"logit": 2.4, "label": 1})
+    assert b.state()["z"] == 2.4 and b.state()["y"] == 1 and b.z.value == 2.4 and b.target.value == 1
+
+
+def test_a_bad_value_from_the_page_is_shown_not_raised():
+    ex = LogitsExplorer([0.0, 1.0], 0)
+    ex.set_state({"y": 5})
+    assert isinstance(ex.last_error, ValueError) and "0..1" in ex.py_error
+    ex.set_state({"y": 1})
+    assert ex.last_error is None and ex.py_error == "" and ex.state()["target"] == 1
 
 
 # ---------------------------------------------------------------- bad input
@@ -354,25 +367,24 @@ def test_logits_explorer_accepts_tensors_arrays_lists_and_integer_targets():
 # ---------------------------------------------------------------- errors in callbacks
 def test_an_error_during_an_update_shows_inside_the_explorer(monkeypatch):
     ex = LogitsExplorer([0.0, 1.0], 0)
-    assert ex.error.layout.display == "none"
+    assert ex.py_error == "" and ex.last_error is None
 
     def broken():
         raise RuntimeError("forced failure for the test")
 
     monkeypatch.setattr(ex, "_compute", broken)
     ex.sliders[0].value = 1.0  # must not raise
-    assert ex.error.layout.display != "none"
-    assert "RuntimeError: forced failure for the test" in ex.error.value
+    assert ex.py_error == "RuntimeError: forced failure for the test"  # the page shows this trait
     assert isinstance(ex.last_error, RuntimeError)
     monkeypatch.undo()
     ex.sliders[0].value = 2.0
-    assert ex.error.layout.display == "none" and ex.error.value == ""
+    assert ex.py_error == "" and ex.last_error is None
     assert ex.state()["logits"] == [2.0, 1.0]
 
 
 # ---------------------------------------------------------------- display bundle
 def test_display_bundle_has_widget_view_svg_and_text_and_is_deterministic():
-    bundles = [LogitsExplorer(SEED_LOGITS, 1)._repr_mimebundle_() for _ in range(2)]
+    bundles = [LogitsExplorer(SEED_LOGITS, 1)._repr_mimebundle_()[0] for _ in range(2)]
     for b in bundles:
         assert WIDGET_VIEW in b and b["image/svg+xml"].startswith("<svg") and b["text/plain"]
     assert bundles[0]["image/svg+xml"] == bundles[1]["image/svg+xml"]
@@ -393,7 +405,7 @@ def test_display_bundle_has_widget_view_svg_and_text_and_is_deterministic():
     ],
 )
 def test_every_explorer_bundle_is_deterministic(make, head):
-    a, b = make()._repr_mimebundle_(), make()._repr_mimebundle_()
+    a, b = make()._repr_mimebundle_()[0], make()._repr_mimebundle_()[0]
     assert WIDGET_VIEW in a and a["text/plain"].startswith(head)
     assert a["image/svg+xml"] == b["image/svg+xml"] and a["text/plain"] == b["text/plain"]
     assert "currentColor" not in a["image/svg+xml"] and " id=" not in a["image/svg+xml"]
@@ -401,16 +413,17 @@ def test_every_explorer_bundle_is_deterministic(make, head):
 
 def test_static_svg_follows_the_current_state():
     ex = LogitsExplorer([0.0, 0.0], 0)
-    before = ex._repr_mimebundle_()["image/svg+xml"]
+    before = ex._repr_mimebundle_()[0]["image/svg+xml"]
     ex.sliders[1].value = 3.0
-    after = ex._repr_mimebundle_()
+    after = ex._repr_mimebundle_()[0]
     assert after["image/svg+xml"] != before
     assert f"loss={ex.state()['loss']:.4f}" in after["text/plain"]
 
 
-def test_live_chart_follows_the_theme():
+def test_live_view_follows_the_theme():
     ex = LogitsExplorer([0.0, 1.0], 0)
-    assert "currentColor" in ex.chart.value and "--jp-ui-font-color1" in ex.chart.value
+    assert "--jp-ui-font-color1" in ex._css and "--jp-layout-color0" in ex._css
+    assert '"currentColor"' in ex._esm  # chart ink follows the theme's text colour
 
 
 # ---------------------------------------------------------------- fuzz
@@ -432,14 +445,18 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     controls += [(ex.target, list(range(5))), (ex.temperature, _extremes_and_range(ex.temperature))]
     controls += [(ex.temperature, (ex.temperature.min, ex.temperature.max))]
     figs = len(plt.get_fignums())
-    _fuzz(ex, 800, rng, controls)
-    assert ex.last_error is None, ex.error.value
+    _fuzz(ex, 1700, rng, controls)  # 1,700 + 300 = 2,000 moves
+    assert ex.last_error is None, ex.py_error
+    gc.collect()
+    objects = len(gc.get_objects())
     tracemalloc.start()  # slows every allocation down: measure growth over a shorter run
     base = tracemalloc.get_traced_memory()[0]
     _fuzz(ex, 300, rng, controls)
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    assert ex.last_error is None, ex.error.value
+    gc.collect()
+    assert len(gc.get_objects()) - objects < 200, "Python objects grew over 300 updates"
+    assert ex.last_error is None, ex.py_error
     assert len(plt.get_fignums()) == figs
     assert grown < 256 * 1024, f"memory grew by {grown} bytes over 300 updates"
     st = ex.state()
@@ -447,7 +464,7 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     assert st["loss"] == pytest.approx(want["loss"], rel=1e-6) and math.isfinite(st["loss"])
 
 
-def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises():
+def test_fuzzing_binary_stability_distribution_explorers_shows_extremes_and_never_raises():
     rng = random.Random(3)
     b = BinaryExplorer(0.0, 1)
     s = StabilityExplorer([1.5, -0.3, 2.0])
@@ -455,31 +472,115 @@ def test_fuzzing_binary_and_stability_explorers_shows_extremes_and_never_raises(
     b_controls = [(b.z, _extremes_and_range(b.z)), (b.z, (b.z.min, b.z.max)), (b.target, [0, 1])]
     s_controls = [(w, _extremes_and_range(w)) for w in s.sliders] + [(w, (w.min, w.max)) for w in s.sliders]
     s_controls += [(s.dtype, ["float16", "float32", "float64"])]
-    _fuzz(b, 500, rng, b_controls)
-    _fuzz(s, 500, rng, s_controls)
+    d = DistributionExplorer([1.0, 0.0, -1.0], [0.5, 0.3, 0.2])
+    d_controls = [(w, (w.min, w.max)) for w in d.sliders + d.q_sliders] + [(d.unit, ["nats", "bits"])]
+    _fuzz(b, 1800, rng, b_controls)  # 1,800 + 200 = 2,000 moves each
+    _fuzz(s, 1800, rng, s_controls)
+    _fuzz(d, 1800, rng, d_controls)
+    gc.collect()
+    objects = len(gc.get_objects())
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     _fuzz(b, 200, rng, b_controls)
     _fuzz(s, 200, rng, s_controls)
+    _fuzz(d, 200, rng, d_controls)
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    assert b.last_error is None and s.last_error is None, (b.error.value, s.error.value)
+    gc.collect()
+    assert len(gc.get_objects()) - objects < 200, "Python objects grew over 600 updates"
+    assert d.last_error is None and sum(d.q) == pytest.approx(1.0)
+    assert b.last_error is None and s.last_error is None, (b.py_error, s.py_error)
     assert len(plt.get_fignums()) == figs
     assert grown < 256 * 1024
     # the extreme corner renders inf, as float16 produces it
     s.dtype.value, s.shift.value, s.scale.value = "float16", s.shift.max, s.scale.max
-    assert s.last_error is None and s.state()["naive"] == math.inf and "inf" in s.results.value
+    assert s.last_error is None and s.state()["naive"] == math.inf and "naive=inf" in repr(s)
 
 
-# ---------------------------------------------------------------- the static formulas
-def test_formula_labels_are_valid_strict_mathjax():
-    from mathjax_check import tex_errors
+# ---------------------------------------------------------------- fixes from issues 11 and 12
+def test_binary_hint_gives_drift_and_jump_points_that_torch_confirms_on_the_slider_grid():
+    ex = BinaryExplorer(0.0, 0)
+    drift, jump = ex.landmarks["drift_from"], ex.landmarks["jump_at"]
+    assert 8 < drift < jump and 16 < jump < 17 and ex.z.step == pytest.approx(0.1)
+    assert f"z = {drift:.1f}" in ex.hint and f"z = {jump:.1f}" in ex.hint and "100" in ex.hint
+    ex.z.value = jump
+    assert ex.state()["sigmoid"] == 1.0 and ex.state()["bce_loss"] == pytest.approx(100.0)
+    ex.z.value = round(jump - 0.1, 1)
+    st = ex.state()
+    assert st["sigmoid"] < 1.0 and st["bce_loss"] < st["bce_with_logits_loss"]  # drifted, not jumped
+    assert any(t.startswith("DRIFT") for t in _texts(ex.static_svg()))
+    ex.z.value = drift
+    assert abs(ex.state()["gap"]) / ex.state()["bce_with_logits_loss"] > 1e-4
+    ex.z.value = round(drift - 0.1, 1)
+    assert abs(ex.state()["gap"]) / ex.state()["bce_with_logits_loss"] <= 1e-4
 
-    from helper.explorers import binary, logits, stability
 
-    snippets = []
-    for module in (logits, binary, stability):
-        found = re.findall(r"\$([^$]+)\$", module._FORMULA)
-        assert found, module.__name__
-        snippets += found
-    assert tex_errors(snippets) == [None] * len(snippets)
+def test_stability_gauge_shows_logsumexp_and_underflow_is_called_underflow():
+    # logsumexp of [1, 2, 3] + b passes 88.72 before max z does: the gauge marks logsumexp
+    ex = StabilityExplorer([1.0, 2.0, 3.0], shift=85.4)
+    st = ex.state()
+    assert st["max"] < st["overflow_at"] < torch.logsumexp(torch.tensor([86.4, 87.4, 88.4]), 0).item()
+    assert st["naive"] == math.inf
+    texts = _texts(ex.static_svg())
+    assert any(t.startswith("| logsumexp(z) = 88.80") and "the sum overflows" in t for t in texts), texts
+    ex.shift.value = -200.0
+    texts = _texts(ex.static_svg())
+    assert ex.state()["naive"] == -math.inf and "underflow!" in texts and "overflow!" not in texts
+    assert any("underflow to 0" in t for t in texts)
+    assert ex.state()["underflow_at"] == pytest.approx(math.log(2.0**-150))
+
+
+# ---------------------------------------------------------------- DistributionExplorer
+def test_distribution_explorer_equals_torch_and_cross_entropy_is_entropy_plus_kl():
+    ex = DistributionExplorer([2.0, 0.5, -1.0], [0.9, 0.05, 0.05], labels=["cat", "dog", "fox"])
+    rng = random.Random(5)
+    for _ in range(20):
+        ex.sliders[rng.randrange(3)].value = round(rng.uniform(-6, 6), 1)
+        ex.q_sliders[rng.randrange(3)].value = round(rng.uniform(0, 1), 2)
+        z, q = torch.tensor(ex.logits), torch.tensor(ex.q)
+        assert sum(ex.q) == pytest.approx(1.0, abs=1e-12) and min(ex.q) >= 0
+        st = ex.state()
+        assert st["entropy"] == pytest.approx(-(q * q.log()).nan_to_num().sum().item(), abs=1e-6)
+        assert st["kl"] == pytest.approx(F.kl_div(F.log_softmax(z, 0), q, reduction="sum").item(), abs=1e-6)
+        assert st["cross_entropy"] == pytest.approx(F.cross_entropy(z[None], q[None]).item(), abs=1e-6)
+        assert st["cross_entropy"] == pytest.approx(st["entropy"] + st["kl"], abs=1e-5)
+        assert st["cross_entropy"] >= st["floor"] - 1e-6 and st["kl"] >= -1e-6
+    bits = ex.state()["cross_entropy"] / math.log(2)
+    ex.unit.value = "bits"
+    assert ex.state()["cross_entropy"] == pytest.approx(bits, rel=1e-6) and "bits" in repr(ex)
+
+
+def test_distribution_q_stays_normalised_like_the_page_does():
+    from helper.explorers.distribution import renormalise
+
+    assert renormalise([0.5, 0.25, 0.25], 0, 0.8) == pytest.approx([0.8, 0.1, 0.1])
+    assert renormalise([1.0, 0.0, 0.0], 0, 0.4) == pytest.approx([0.4, 0.3, 0.3])  # others were all 0
+    assert renormalise([0.2, 0.8], 1, 1.7) == pytest.approx([0.0, 1.0])  # clipped to [0, 1]
+    ex = DistributionExplorer([0.0, 0.0, 0.0, 0.0], [1, 1, 1, 1])
+    assert ex.q == [0.25] * 4 and ex.state()["entropy"] == pytest.approx(math.log(4), rel=1e-6)
+    assert ex.state()["kl"] == pytest.approx(0.0, abs=1e-6)  # p = q: the loss sits on its floor
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, words",
+    [
+        (([0.0, 1.0], [0.5]), {}, ValueError, "between 2 and 2"),
+        (([0.0, 1.0], [-0.5, 1.5]), {}, ValueError, "non-negative"),
+        (([0.0, 1.0], [0.0, 0.0]), {}, ValueError, "positive entry"),
+        (([0.0, 1.0], [0.5, 0.5]), {"unit": "bytes"}, ValueError, "'nats' or 'bits'"),
+        (([0.0, 1.0], [0.5, 0.5]), {"unit": 2}, TypeError, "'nats' or 'bits'"),
+        (([0.0, 1.0], "ab"), {}, TypeError, "tensor"),
+        (([0.0, 1.0], [0.5, 0.5]), {"labels": ["a"]}, ValueError, "2 strings"),
+    ],
+)
+def test_distribution_explorer_rejects_bad_input(args, kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        DistributionExplorer(*args, **kwargs)
+
+
+def test_distribution_bundle_is_deterministic():
+    a = DistributionExplorer([1.0, 0.0], [0.7, 0.3])._repr_mimebundle_()[0]
+    b = DistributionExplorer([1.0, 0.0], [0.7, 0.3])._repr_mimebundle_()[0]
+    assert a["text/plain"] == b["text/plain"] and a["image/svg+xml"] == b["image/svg+xml"]
+    assert a["text/plain"].startswith("DistributionExplorer: z=[1, 0], q=[0.7, 0.3], H(q)=0.6109")
+    assert WIDGET_VIEW in a and " id=" not in a["image/svg+xml"]

@@ -1,6 +1,6 @@
 // binary.js - BinaryExplorer's front end: one logit z and a label y; BCELoss on sigmoid(z)
 // against BCEWithLogitsLoss on z, both in float32 as torch computes them (lossmath.js).
-// It shows the two ways the first one fails for y = 0: it DRIFTS below the exact loss from
+// It shows the two ways the first one fails for y = 0: it DRIFTS off the exact loss from
 // about z = 10 (float32 sigmoid(z) is so close to 1 that 1 - sigmoid(z) keeps few digits),
 // then JUMPS to the clamp 100 where sigmoid(z) rounds to exactly 1 (log 0 clamped at -100).
 import { bceLoss, bceWithLogits, binaryState, sigmoid } from "./lossmath.js";
@@ -26,7 +26,7 @@ function verdict(st, y) {
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-binary-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const lo = model.get("lo");
   const hi = model.get("hi");
   const zs = slider({
@@ -35,7 +35,7 @@ function render({ model, el }) {
   });
   zs.input.addEventListener("change", sync.now);
   const buttons = [0, 1].map((v) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: `y = ${v}`, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: `y = ${v}`, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("label", v); sync.now(); });
     return b;
   });

@@ -13,7 +13,7 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-distribution-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const labels = model.get("labels");
   const named = model.get("named");
   const nameOf = (i) => (named ? ` (${labels[i]})` : "");
@@ -36,7 +36,7 @@ function render({ model, el }) {
     return s;
   });
   const units = ["nats", "bits"].map((u) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: u, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: u, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("unit_name", u); sync.now(); });
     return b;
   });

@@ -102,6 +102,7 @@ export function frame(el, kind, formulaHtml) {
  * dragged (the kernel verifies, the page never waits for it), and at once when asked.
  */
 export function syncer(model, ms = 100) {
+  // ms = 0: send every input event at once (measured slower to the next frame; see _base.py)
   let timer = null;
   const flush = () => {
     if (timer !== null) clearTimeout(timer);
@@ -110,7 +111,8 @@ export function syncer(model, ms = 100) {
   };
   return {
     soon() {
-      if (timer === null) timer = setTimeout(flush, ms);
+      if (!(ms > 0)) flush();
+      else if (timer === null) timer = setTimeout(flush, ms);
     },
     now: flush,
     dispose() {
@@ -144,7 +146,7 @@ export function showCheck(check, result, inputs, mine, dtype = "float32", ulps =
   if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
     check.className = "l2l-check l2l-pending";
     check.removeAttribute("role");
-    check.textContent = "checking with torch\u2026";
+    check.textContent = "checking with torch\u2026 (needs a running kernel)";
     return null;
   }
   const diffs = [];

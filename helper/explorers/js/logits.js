@@ -11,7 +11,7 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-logits-explorer", FORMULA);
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const labels = () => model.get("labels");
   const short = (s) => (s.length <= 8 ? s : s.slice(0, 7) + "\u2026");
   const named = () => model.get("named");
@@ -32,7 +32,7 @@ function render({ model, el }) {
     s.input.addEventListener("change", sync.now);
     return s;
   });
-  const select = h("select", { "aria-label": "target class y", class: "l2l-select" });
+  const select = h("select", { "aria-label": "target class y", class: "l2l-select", "data-lm-suppress-shortcuts": "true" });
   labels().forEach((lab, i) => select.append(h("option", { value: i, text: named() ? `${i}: ${lab}` : String(i) })));
   select.value = String(model.get("y"));
   select.addEventListener("change", () => {

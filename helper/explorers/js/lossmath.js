@@ -14,12 +14,13 @@
 //   float16  torch's CPU float16 kernels load half values, compute in float32 and round the
 //            result to half once per operation (reductions such as sum accumulate in float32
 //            and round once at the end). We do the same: op in float64 -> Math.fround ->
-//            half rounding. Half rounding is Math.f16round where the engine has it (Chromium
+//            half rounding. Sums of a few terms are added in float64 and rounded once (torch
+//            adds in vector lanes, an order we cannot know; see sumRounded). Half rounding is Math.f16round where the engine has it (Chromium
 //            135+, Firefox 129+, Safari 18.2+, Node 24), else f16roundExact below: an exact
 //            round-to-nearest-even emulation (tested equal to Math.f16round on every half
 //            boundary and on random values).
-// Python scalars (a temperature, a shift) enter torch's float32/float16 ops as float32
-// (type promotion wraps them in the tensor's dtype, float16 ops compute with opmath float32).
+// Python scalars (a temperature, a shift) enter torch's ops cast to the tensor's dtype
+// (type promotion wraps them in it), then float16 ops compute in float32 and round.
 
 const LN2 = Math.LN2;
 
@@ -65,8 +66,16 @@ export function rounder(dtype) {
   return r;
 }
 
-/** How a Python float becomes an operand of a dtype's op (float16 ops compute in float32). */
+/** How a Python float becomes the second operand of `tensor + scalar`: cast to the tensor's
+ * dtype first (torch wraps the scalar in the tensor's dtype; 13.7 enters a float16 add as
+ * 13.703125). */
 function scalarOf(dtype) {
+  return { float64: (x) => x, float32: Math.fround, float16: (x) => f16round(x) }[dtype];
+}
+
+/** ... and of `tensor * scalar`: torch's CPU mul kernel takes a scalar of a float16 tensor in
+ * float32 ("opmath"), not cast to float16 (measured: 2.25195 * 5.4 gives 12.1640625). */
+function mulScalarOf(dtype) {
   return dtype === "float64" ? (x) => x : Math.fround;
 }
 
@@ -93,11 +102,12 @@ export function cast(values, dtype) {
 }
 
 // -------------------------------------------------------------- small helpers
-function sumRounded(xs, acc) {
-  // torch's sum: float32/float64 accumulate in their own type; float16 accumulates in float32
-  // and rounds once at the end.
+function sumRounded(xs, _acc) {
+  // torch's CPU sum/softmax reductions add in several vector lanes (an order that depends on
+  // the CPU's vector width; float16 accumulates in float32). We add in float64 and let the
+  // caller round once: exact for these few terms, so within torch's own rounding of its sum.
   let s = 0;
-  for (const x of xs) s = acc(s + x);
+  for (const x of xs) s += x;
   return s;
 }
 
@@ -201,7 +211,7 @@ export function logsumexpTorch(z, dtype = "float32") {
 /** Everything a StabilityExplorer shows: z = scale * base + shift in dtype, and three log-sum-exps. */
 export function stabilityState(base, shift, scale, dtype = "float32") {
   const r = rounder(dtype);
-  const sc = scalarOf(dtype)(scale);
+  const sc = mulScalarOf(dtype)(scale);
   const sh = scalarOf(dtype)(shift);
   const z = cast(base, dtype).map((v) => r(r(v * sc) + sh));
   const acc = dtype === "float16" ? Math.fround : r;

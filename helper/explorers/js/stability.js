@@ -24,7 +24,7 @@ export function flagOf(x, z) {
 function render({ model, el }) {
   const parts = frame(el, "l2l-stability-explorer", FORMULA);
   parts.readout.className = "l2l-results";
-  const sync = syncer(model);
+  const sync = syncer(model, model.get("sync_ms"));
   const shift = slider({
     name: "shift b (added to every logit)", label: "shift b", min: model.get("b_min"), max: model.get("b_max"),
     step: 0.1, big: 10, value: model.get("b"), cls: "l2l-shift",
@@ -37,7 +37,7 @@ function render({ model, el }) {
   });
   [shift, scale].forEach((s) => s.input.addEventListener("change", sync.now));
   const buttons = DTYPES.map((d) => {
-    const b = h("button", { type: "button", class: "l2l-toggle", text: d, "aria-pressed": "false" });
+    const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: d, "aria-pressed": "false" });
     b.addEventListener("click", () => { model.set("dtype_name", d); sync.now(); });
     return b;
   });

