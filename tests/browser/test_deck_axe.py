@@ -77,8 +77,8 @@ def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: An
             " s.removeAttribute('aria-hidden'); s.removeAttribute('hidden'); })"
         )
         every_slide = _axe(page, exclude=[".slide-number-pdf"])
-        assert shown == [], "first slide, ordinary view"
-        assert every_slide == [], "print layout, every slide"
+        found = {"first slide, ordinary view": shown, "print layout, every slide": every_slide}
+        assert found == {"first slide, ordinary view": [], "print layout, every slide": []}
         assert blocked == [], f"the deck asked the network: {blocked}"
     finally:
         context.close()
