@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
+import re
 import shutil
 import sys
 import tempfile
@@ -54,6 +54,7 @@ __all__ = [
     "write_index",
     "build",
     "live_widget_count",
+    "contrast_css",
 ]
 
 TEMPLATES = ASSETS / "html_template"
@@ -74,6 +75,14 @@ _WIDGET_FILES = (
     ("anywidget", "dist/index.js", f"{ANYWIDGET_MODULE}.js"),
 )
 _LICENSES = (("requirejs", "LICENSE"), ("@jupyter-widgets/html-manager", "LICENSE"), ("anywidget", "LICENSE"))
+
+
+def contrast_css() -> str:
+    """CSS that brings nbconvert's prompts and syntax colours to WCAG AA contrast on a light page.
+
+    The pages inline it; any other nbconvert output (the decks) can inline it too.
+    """
+    return (ASSETS / "contrast.css").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -142,9 +151,6 @@ def make_exporter(assets: WidgetAssets, mathjax_url: str = MATHJAX_URL) -> HTMLE
     c.HTMLExporter.template_name = "l2l_page"
     c.HTMLExporter.mathjax_url = mathjax_url
     c.HTMLExporter.jquery_url = ""
-    c.HTMLExporter.mermaid_js_url = ""
-    c.HTMLExporter.mermaid_layout_elk_js_url = ""
-    c.HTMLExporter.font_awesome_url = ""
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.anchor_link_text = ""
     widget_exporter_config(c, "HTMLExporter", assets)
@@ -155,6 +161,13 @@ def live_widget_count(nb: nbformat.NotebookNode) -> int:
     """How many anywidget models (explorers that compute in the page) the saved widget state holds."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     return sum(1 for m in state.values() if m.get("model_module") == ANYWIDGET_MODULE)
+
+
+_EXPLORER_CALL = re.compile(r"\b[A-Z]\w*Explorer\(")
+
+
+def _creates_explorer(nb: nbformat.NotebookNode) -> bool:
+    return any(c.cell_type == "code" and _EXPLORER_CALL.search(c.source) for c in nb.cells)
 
 
 @dataclass(frozen=True)
@@ -187,8 +200,19 @@ def build_page(
     """
     start = time.perf_counter()
     nb = _execute_copy(notebook) if execute else nbformat.read(notebook, as_version=4)
+    if _creates_explorer(nb) and live_widget_count(nb) == 0:
+        raise RuntimeError(
+            f"{notebook.name}: its code creates an explorer but its saved widget state holds no live "
+            "(anywidget) explorer: the stored outputs predate the explorers or were saved without widget "
+            "state, and the page would show frozen numbers. Run `make outputs`, or build from fresh runs "
+            "with `python -m helper.course.html --execute`."
+        )
     name = title(notebook)
-    resources = {"metadata": {"name": name, "path": str(notebook.parent)}, "l2l_nav": nav or {}}
+    resources = {
+        "metadata": {"name": name, "path": str(notebook.parent)},
+        "l2l_nav": nav or {},
+        "l2l_contrast_css": contrast_css(),
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     remote = remote_references(body)
     if remote:

@@ -2,8 +2,9 @@
 
 Measures, inside a real ipykernel started with jupyter_client, the time from a
 slider value change until all of the explorer's outputs are updated: setting
-``slider.value`` runs the explorer's observer synchronously, which recomputes with
-torch, assigns the new ``HTML.value`` strings and serialises/sends their comm
+``slider.value`` (the explorer's ``.sliders`` control, which sets the synced ``logits``
+trait) runs the explorer's observer synchronously, which verifies with torch (the page
+computes what it shows), assigns the ``result`` trait and serialises/sends their comm
 messages before the assignment returns. The widgets are displayed first, so the
 comms are open and this client really receives every message (it counts them).
 
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"| {'what':<34} | {'median ms':>9} | {'p95 ms':>8} | {'n':>4} |")
     print(f"|{'-' * 36}|{'-' * 11}|{'-' * 10}|{'-' * 6}|")
-    print(f"| {'LogitsExplorer (HTML/SVG traits)':<34} | {em:9.3f} | {ep:8.3f} | {len(exp):4d} |")
+    print(f"| {'LogitsExplorer (torch verification)':<34} | {em:9.3f} | {ep:8.3f} | {len(exp):4d} |")
     print(f"| {'baseline (new mpl figure -> PNG)':<34} | {bm:9.3f} | {bp:8.3f} | {len(base):4d} |")
     print(f"| {'ratio baseline/explorer (medians)':<34} | {ratio:9.1f} | {'':>8} | {'':>4} |")
     print()

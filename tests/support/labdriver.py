@@ -248,6 +248,18 @@ class LabServer:
         self.stop()
 
 
+class NotebookServer(LabServer):
+    """A Jupyter Notebook 7 (``jupyter notebook``) process, served like :class:`LabServer`."""
+
+    def notebook_url(self, name: str) -> str:
+        """URL opening notebook ``name`` (relative to root) in Notebook 7's one-document view."""
+        return f"{self.url}/notebooks/{name}?token={self.token}"
+
+    def command(self) -> list[str]:
+        lab = super().command()
+        return [sys.executable, "-m", "notebook", *[a for a in lab[3:] if not a.startswith("--LabApp.")]]
+
+
 def copy_notebooks(src: Path, dst: Path) -> list[str]:
     """Copy ``src/*.ipynb`` into ``dst`` (JupyterLab autosaves, so never serve the repo)."""
     dst.mkdir(parents=True, exist_ok=True)

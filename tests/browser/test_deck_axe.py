@@ -1,0 +1,84 @@
+"""Every `make slides` deck has 0 axe-core WCAG 2.1 A/AA violations (offline, from file://).
+
+The decks are built into a temporary folder. Each is opened with reveal.js's ``?print-pdf``
+layout, where every slide is laid out at once, so one axe run sees every slide (in the
+ordinary view only the current slide is rendered and axe would skip the rest); the
+print layout's leftover ``aria-hidden`` on those slides is removed first. Every
+non-file request is blocked and must not happen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helper.course import node_modules
+from helper.course.notebooks import notebooks as course_notebooks
+from helper.course.slides import build
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = course_notebooks()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def deck_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("decks")
+    build(NOTEBOOKS, out)
+    return out
+
+
+def _axe(page: Any, exclude: list[str]) -> list[str]:
+    page.add_script_tag(path=str(node_modules() / "axe-core" / "axe.min.js"))
+    result = page.evaluate(
+        "([tags, exclude]) => axe.run({include: [document], exclude: exclude.map(s => [s])},"
+        " {runOnly: {type: 'tag', values: tags}})",
+        [AXE_TAGS, exclude],
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: Any) -> None:
+    deck = deck_dir / f"{notebook.stem}.slides.html"
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        # The ordinary view: the first slide with reveal's controls and slide number.
+        page.goto(deck.as_uri())
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        page.evaluate("() => document.fonts.ready")
+        shown = _axe(page, exclude=[])
+        # The print layout: every slide (its print-only slide numbers are not part of a lecture).
+        page.goto(deck.as_uri() + "?print-pdf")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        page.evaluate("() => document.fonts.ready")
+        # In the print layout every slide is shown, but reveal.js 4.0 leaves the attributes that
+        # hide the slides other than the current one from screen readers; in the ordinary view
+        # those slides are not rendered at all. Drop them, so axe judges the slides as shown.
+        page.evaluate(
+            "() => document.querySelectorAll('.reveal .slides section').forEach(s => {"
+            " s.removeAttribute('aria-hidden'); s.removeAttribute('hidden'); })"
+        )
+        every_slide = _axe(page, exclude=[".slide-number-pdf"])
+        found = {"first slide, ordinary view": shown, "print layout, every slide": every_slide}
+        assert found == {"first slide, ordinary view": [], "print layout, every slide": []}
+        assert blocked == [], f"the deck asked the network: {blocked}"
+    finally:
+        context.close()

@@ -1,0 +1,273 @@
+"""`make html` pages are live offline: opened from file:// with every network request blocked.
+
+The pages are built once into a temporary folder from copies of the course notebooks run
+fresh (``build(..., execute=True)``), so they show what the current code makes and the
+test writes no tracked file. Each page, in one load:
+
+- makes no request other than file:// (every other request is blocked AND recorded: any fails);
+- typesets every formula with the local MathJax 2, with no TeX error and no raw TeX left;
+- renders every explorer of its saved widget state, with no kernel; on each explorer, key
+  presses on its first slider move the slider to the positions precomputed here, and the
+  numbers shown change and equal what torch computes in Python for those positions;
+- has 0 axe-core (WCAG 2.1 A/AA) violations.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helper.course import node_modules
+from helper.course.html import build
+from helper.course.notebooks import notebooks as course_notebooks, title
+from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = course_notebooks()
+PRESSES = 4
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The page's numbers have 4 decimals; torch's are float32: agree to half a unit of the last digit.
+ABS_TOL, REL_TOL = 6e-5, 1e-5
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("html")
+    build(NOTEBOOKS, out, execute=True)
+    return out
+
+
+@pytest.fixture
+def offline_page(chromium: Any) -> Iterator[Callable[[Path], tuple[Any, list[str]]]]:
+    """Open a file in a fresh context where every non-file request is blocked and recorded."""
+    contexts: list[Any] = []
+
+    def _open(path: Path) -> tuple[Any, list[str]]:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+        contexts.append(context)
+        blocked: list[str] = []
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        context.add_init_script(_JS_MATHJAX_HOOKS)
+        page = context.new_page()
+        page.on("pageerror", lambda e: blocked.append(f"page error: {e}"))
+        page.goto(path.as_uri())
+        return page, blocked
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+# Before MathJax loads: record every TeX parse error and math processing error it signals.
+_JS_MATHJAX_HOOKS = """
+window.__texErrors = [];
+window.MathJax = {AuthorInit: function () {
+  MathJax.Hub.Register.MessageHook("TeX Jax - parse error", m => window.__texErrors.push(String(m[1])));
+  MathJax.Hub.Register.MessageHook("Math Processing Error", m => window.__texErrors.push(String(m[2] || m)));
+  MathJax.Hub.Register.StartupHook("End", () => { window.__mathjaxStarted = true; });
+}};
+"""
+
+_JS_MATH_PROBLEMS = r"""
+() => {
+  const out = [...window.__texErrors];
+  document.querySelectorAll('.MathJax_Error, .noError, .mjx-noError, .mjx-merror, merror').forEach(e =>
+    out.push('MathJax error: ' + e.textContent.slice(0, 200)));
+  const skip = '.MathJax_CHTML, .MathJax_Preview, .MathJax, script, code, pre, .jp-RenderedText';
+  document.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .jp-RenderedLatex').forEach(r => {
+    const walker = document.createTreeWalker(r, NodeFilter.SHOW_TEXT, {
+      acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      if (/\$[^$]*\\[a-zA-Z]|\\\(|\\\[|\\begin\{/.test(n.textContent)) out.push('raw TeX: ' + n.textContent.slice(0, 200));
+  });
+  return [...new Set(out)];
+}
+"""
+
+# Each widget view in document order: its model id, and the class of the explorer drawn in
+# the same output (null for other widgets).
+_JS_VIEWS = """
+() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => {
+  const out = s.parentElement;
+  const ex = out.querySelector('.l2l-explorer');
+  return {model_id: JSON.parse(s.textContent).model_id, explorer: ex ? ex.className : null};
+})
+"""
+
+
+def _wait_mathjax(page: Any) -> None:
+    page.wait_for_function("() => window.__mathjaxStarted === true", timeout=30_000)
+    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done()))")
+
+
+def _numbers(text: str) -> list[float]:
+    found = re.findall(r"(?<![\w(])(-?(?:\d+\.\d+(?:e[-+]\d+)?|inf)|nan)", text)
+    return [float(s) for s in found]
+
+
+def _close(shown: float, torch_value: float) -> bool:
+    if math.isnan(torch_value) or math.isinf(torch_value):
+        return shown == torch_value or (math.isnan(shown) and math.isnan(torch_value))
+    return math.isclose(shown, torch_value, abs_tol=ABS_TOL, rel_tol=REL_TOL)
+
+
+# Per explorer (its front end's CSS class): the Python explorer for a saved model state, the
+# trait its first slider moves (and the index in it, for list traits), and the state keys
+# whose values the readout shows, in order.
+def _logits(s: dict) -> Any:
+    return LogitsExplorer(s["logits"], s["y"], temperature=s["T"], labels=s["labels"] if s["named"] else None)
+
+
+def _binary(s: dict) -> Any:
+    return BinaryExplorer(s["logit"], s["label"])
+
+
+def _stability(s: dict) -> Any:
+    return StabilityExplorer(s["base"], shift=s["b"], scale=s["a"], dtype=s["dtype_name"])
+
+
+def _distribution(s: dict) -> Any:
+    return DistributionExplorer(s["logits"], s["q"], unit=s["unit_name"])
+
+
+KINDS: dict[str, tuple[Callable[[dict], Any], str, int | None, tuple[str, ...]]] = {
+    "l2l-logits-explorer": (_logits, "logits", 0, ("loss",)),
+    "l2l-binary-explorer": (_binary, "logit", None, ("loss",)),
+    "l2l-stability-explorer": (_stability, "b", None, ("naive", "max_trick", "logsumexp")),
+    "l2l-distribution-explorer": (_distribution, "logits", 0, ("cross_entropy", "entropy", "kl")),
+}
+READOUT = ".l2l-loss, .l2l-results"  # the explorer's line of numbers (aria-live)
+
+
+def _kind(class_name: str) -> str:
+    found = [k for k in KINDS if k in class_name.split()]
+    assert found, f"an explorer this test does not know: {class_name!r} (add it to KINDS)"
+    return found[0]
+
+
+def _moved(state: dict, trait: str, index: int | None, low: float, step: float, presses: int) -> float:
+    """The slider position after `presses` ArrowRight presses.
+
+    A range input holds values on its grid ``min + k * step``: the start snaps to the
+    nearest grid point, then each press adds one step.
+    """
+    start = state[trait][index] if index is not None else state[trait]
+    snapped = low + round((start - low) / step) * step
+    return round(snapped + presses * step, 6)
+
+
+def _torch_after_move(kind: str, state: dict, position: float) -> dict[str, Any]:
+    make, trait, index, _ = KINDS[kind]
+    explorer = make(state)
+    if index is None:
+        setattr(explorer, trait, position)
+    else:
+        values = list(getattr(explorer, trait))
+        values[index] = position
+        setattr(explorer, trait, values)
+    assert explorer.last_error is None, explorer.last_error
+    return explorer.state()
+
+
+def _axe(page: Any) -> list[str]:
+    page.add_script_tag(path=str(node_modules() / "axe-core" / "axe.min.js"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callable) -> None:
+    path = pages / f"{notebook.stem}.html"
+    assert path.is_file(), f"make html wrote no {path.name}"
+    page, blocked = offline_page(path)
+    source = path.read_text(encoding="utf-8")
+    state_json = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', source, re.S
+    )
+    models = json.loads(state_json.group(1))["state"] if state_json else {}
+    expected_live = sum(1 for m in models.values() if m.get("model_module") == "anywidget")
+
+    _wait_mathjax(page)
+    assert page.evaluate(_JS_MATH_PROBLEMS) == []
+    if "$" in "".join("".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"]
+                      if c["cell_type"] == "markdown"):
+        assert page.locator(".MathJax_CHTML").count() > 0, "the notebook has math but none was typeset"
+
+    if expected_live:
+        page.locator(".l2l-explorer").nth(expected_live - 1).wait_for(state="visible", timeout=30_000)
+    views = [v for v in page.evaluate(_JS_VIEWS) if v["explorer"]]
+    assert len(views) == expected_live, f"{len(views)} explorers drawn, {expected_live} in the saved state"
+
+    for n, view in enumerate(views):
+        kind = _kind(view["explorer"])
+        state = models[view["model_id"]]["state"]
+        explorer = page.locator(".l2l-explorer").nth(n)
+        explorer.scroll_into_view_if_needed()
+        slider = explorer.locator("input[type=range]").first
+        step, low = float(slider.get_attribute("step")), float(slider.get_attribute("min"))
+        _, trait, index, keys = KINDS[kind]
+        position = _moved(state, trait, index, low, step, PRESSES)
+        expected = _torch_after_move(kind, state, position)
+        readout = explorer.locator(READOUT)
+        chart = explorer.locator(".l2l-chart")
+        before, chart_before = readout.text_content(), chart.inner_html()
+
+        slider.focus()
+        for _ in range(PRESSES):
+            page.keyboard.press("ArrowRight")
+
+        assert float(slider.input_value()) == pytest.approx(position, abs=1e-9), f"{kind}: slider position"
+        after = readout.text_content()
+        assert after != before, f"{kind}: the readout did not change ({before!r})"
+        assert chart.inner_html() != chart_before, f"{kind}: the chart did not change"
+        shown = _numbers(after)
+        wanted = [expected[k] for k in keys]
+        assert len(shown) == len(wanted), f"{kind}: readout {after!r} vs torch {dict(zip(keys, wanted))}"
+        for key, s, w in zip(keys, shown, wanted):
+            assert _close(s, w), f"{kind} at {trait}={position}: page shows {key} {s}, torch gives {w} ({after!r})"
+        assert explorer.locator(".l2l-error:not([hidden])").count() == 0, "the explorer shows an error"
+
+    assert _axe(page) == []
+    assert blocked == [], f"the page asked the network (or failed): {blocked}"
+
+
+def test_index_links_every_page_in_course_order(pages: Path, offline_page: Callable) -> None:
+    page, blocked = offline_page(pages / "index.html")
+    links = page.locator("main a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        f"{p.stem}.html" for p in NOTEBOOKS
+    ]
+    assert [links.nth(i).text_content() for i in range(links.count())] == [title(p) for p in NOTEBOOKS]
+    assert _axe(page) == []
+    assert blocked == []
+
+
+def test_built_notebooks_carry_live_explorers(pages: Path) -> None:
+    """At least the notebooks that construct an explorer have one live (anywidget) model per page."""
+    for notebook in NOTEBOOKS:
+        code = "".join(
+            "".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"
+        )
+        source = (pages / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        if re.search(r"\b[A-Z][a-z]+Explorer\(", code):
+            assert re.search(r'"model_module":\s*"anywidget"', source), f"{notebook.name}: no live explorer in its page"
