@@ -112,7 +112,7 @@ TEXT_NUMBER: dict[Kind, Callable[[Any, Digits], str]] = {"float": text_float, "i
 
 
 def latex_highlight(tex: str, color: str) -> str:
-    r"""Mark an entry by colour and by a box: ``{\color{#D55E00}{\boxed{x}}}`` (same in MathJax 2 and 3)."""
+    r"""Mark an entry by colour and by a box: ``{\color{#C05000}{\boxed{x}}}`` (same in MathJax 2 and 3)."""
     return rf"{{\color{{{color}}}{{\boxed{{{tex}}}}}}}"
 
 

@@ -80,7 +80,7 @@ _LICENSES = (("requirejs", "LICENSE"), ("@jupyter-widgets/html-manager", "LICENS
 def contrast_css() -> str:
     """CSS that brings nbconvert's prompts and syntax colours to WCAG AA contrast on a light page.
 
-    The pages inline it; any other nbconvert output (the decks) can inline it too.
+    The pages inline it; the slide decks inline the same file (helper.course.slides).
     """
     return (ASSETS / "contrast.css").read_text(encoding="utf-8")
 

@@ -500,7 +500,11 @@ def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None
     exporter = exporter or make_exporter()
     start = time.perf_counter()
     nb = nbformat.read(notebook, as_version=4)
-    resources = {"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
+    resources = {
+        "metadata": {"name": notebook.stem, "path": str(notebook.parent)},
+        # The same AA-contrast rules for prompts and syntax colours as the make-html pages.
+        "l2l_contrast_css": (ASSETS / "contrast.css").read_text(encoding="utf-8"),
+    }
     nb, resources = NotesOverflowPreprocessor().preprocess(nb, resources)
     nb, resources = FitSlidePreprocessor().preprocess(nb, resources)
     body, resources = exporter.from_notebook_node(nb, resources=resources)
