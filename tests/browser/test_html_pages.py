@@ -101,10 +101,13 @@ _JS_MATH_PROBLEMS = r"""
 
 # Each widget view in document order: its model id, and the class of the explorer drawn in
 # the same output (null for other widgets).
+EXPLORER = ".l2l-explorer:not(.jupyter-widgets)"
 _JS_VIEWS = """
-() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => {
+(EXPLORER) => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => {
   const out = s.parentElement;
-  const ex = out.querySelector('.l2l-explorer');
+  // An explorer is an anywidget view; ipywidgets containers (the TrainingPlayer) are computed
+  // in the kernel and are not expected to be live here.
+  const ex = out.querySelector(EXPLORER);
   return {model_id: JSON.parse(s.textContent).model_id, explorer: ex ? ex.className : null};
 })
 """
@@ -214,14 +217,14 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
         assert page.locator(".MathJax_CHTML").count() > 0, "the notebook has math but none was typeset"
 
     if expected_live:
-        page.locator(".l2l-explorer").nth(expected_live - 1).wait_for(state="visible", timeout=30_000)
-    views = [v for v in page.evaluate(_JS_VIEWS) if v["explorer"]]
+        page.locator(EXPLORER).nth(expected_live - 1).wait_for(state="visible", timeout=30_000)
+    views = [v for v in page.evaluate(_JS_VIEWS, EXPLORER) if v["explorer"]]
     assert len(views) == expected_live, f"{len(views)} explorers drawn, {expected_live} in the saved state"
 
     for n, view in enumerate(views):
         kind = _kind(view["explorer"])
         state = models[view["model_id"]]["state"]
-        explorer = page.locator(".l2l-explorer").nth(n)
+        explorer = page.locator(EXPLORER).nth(n)
         explorer.scroll_into_view_if_needed()
         slider = explorer.locator("input[type=range]").first
         step, low = float(slider.get_attribute("step")), float(slider.get_attribute("min"))

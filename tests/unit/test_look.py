@@ -21,11 +21,11 @@ import torch
 import helper._look_format as look_format
 from helper.course import install_hint, node_modules
 from helper.look import LookSettings, look, to_latex, to_markdown
-from helper.palette import OKABE_ITO
+from helper.palette import HIGHLIGHT
 from mathjax_check import markdown_errors, tex_errors
 
 ROOT = Path(__file__).resolve().parents[2]
-VERMILLION = OKABE_ITO["vermillion"]  # the documented default highlight colour
+VERMILLION = HIGHLIGHT  # the documented default highlight colour (a darkened Okabe-Ito vermillion)
 
 
 def _cells(tex: str) -> list[list[str]]:
@@ -621,7 +621,7 @@ def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
         tab.wait_for_function("window.mathjaxDone === true", timeout=60_000)
         assert tab.evaluate("window.texErrors") == [r"Undefined control sequence \fracc"]
         coloured = tab.evaluate(
-            """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(213, 94, 0)"]`))
+            """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(192, 80, 0)"]`))
             .map(e => e.textContent)""",
             f"s{len(snippets) - 2}",
         )
