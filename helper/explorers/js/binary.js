@@ -4,7 +4,7 @@
 // about z = 10 (float32 sigmoid(z) is so close to 1 that 1 - sigmoid(z) keeps few digits),
 // then JUMPS to the clamp 100 where sigmoid(z) rounds to exactly 1 (log 0 clamped at -100).
 import { bceLoss, bceWithLogits, binaryState, sigmoid } from "./lossmath.js";
-import { OKABE, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer, watchPyError } from "./kit.js";
+import { OKABE, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
 
 const FORMULA =
   "&sigma;(<var>z</var>) = 1 / (1 + <var>e</var><sup>&minus;<var>z</var></sup>), &nbsp; " +
@@ -123,17 +123,7 @@ function render({ model, el }) {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values);
   }
   const fromPython = () => { zs.set(model.get("logit")); draw(); };
-  const watched = ["change:logit", "change:label"];
-  watched.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
-  const offErr = watchPyError(model, parts);
-  draw();
-  return () => {
-    sync.dispose();
-    watched.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
-    offErr();
-  };
+  return connect(model, parts, sync, ["logit", "label"], fromPython, verify, draw);
 }
 
 export default { render };

@@ -4,7 +4,7 @@
 // Computed here in float32 (lossmath.js); torch verifies (F.kl_div, F.cross_entropy with a
 // probability target) in the kernel.
 import { distributionState, renormalise } from "./lossmath.js";
-import { OKABE, bars, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer, watchPyError } from "./kit.js";
+import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var>), &nbsp; <var>H</var>(<var>q</var>) = &minus;&sum;<sub><var>i</var></sub> <var>q<sub>i</sub></var> log <var>q<sub>i</sub></var>, &nbsp; " +
@@ -89,17 +89,7 @@ function render({ model, el }) {
     model.get("q").forEach((v, i) => qSliders[i] && qSliders[i].set(v));
     draw();
   };
-  const watched = ["change:logits", "change:q", "change:unit_name"];
-  watched.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
-  const offErr = watchPyError(model, parts);
-  draw();
-  return () => {
-    sync.dispose();
-    watched.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
-    offErr();
-  };
+  return connect(model, parts, sync, ["logits", "q", "unit_name"], fromPython, verify, draw);
 }
 
 export default { render };

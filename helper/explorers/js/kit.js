@@ -217,6 +217,25 @@ export function watchPyError(model, parts) {
   return () => model.off("change:py_error", on);
 }
 
+/**
+ * Wire a rendered explorer to its model and draw it once: `fromPython` runs when one of the
+ * `traits` changes from Python, `verify` when torch's result arrives, and Python's errors are
+ * shown. Returns the view's clean-up (anywidget calls it when the view is removed).
+ */
+export function connect(model, parts, sync, traits, fromPython, verify, draw) {
+  const events = traits.map((name) => `change:${name}`);
+  events.forEach((ev) => model.on(ev, fromPython));
+  model.on("change:result", verify);
+  const offErr = watchPyError(model, parts);
+  draw();
+  return () => {
+    sync.dispose();
+    events.forEach((ev) => model.off(ev, fromPython));
+    model.off("change:result", verify);
+    offErr();
+  };
+}
+
 /** A vertical bar chart (values on bars, target hatched + outlined + tagged) as SVG elements. */
 export function bars(g, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
   const y = (v) => y0 + ht * (hi - Math.min(Math.max(v, lo), hi)) / (hi - lo);

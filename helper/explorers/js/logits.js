@@ -2,7 +2,7 @@
 // loss, logsumexp and gradient computed here on every input event (lossmath.js, float32 like
 // torch), checked against torch's numbers from the kernel (trait `result`).
 import { logitsState } from "./lossmath.js";
-import { OKABE, bars, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer, watchPyError } from "./kit.js";
+import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var> / <var>T</var>), &nbsp; " +
@@ -91,17 +91,7 @@ function render({ model, el }) {
     tSlider.set(model.get("T"));
     draw();
   };
-  const watched = ["change:logits", "change:y", "change:T"];
-  watched.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
-  const offErr = watchPyError(model, parts);
-  draw();
-  return () => {
-    sync.dispose();
-    watched.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
-    offErr();
-  };
+  return connect(model, parts, sync, ["logits", "y", "T"], fromPython, verify, draw);
 }
 
 export default { render };

@@ -4,7 +4,7 @@
 // overflows when logsumexp(z) passes log(finfo.max) (11.09 float16, 88.72 float32), and
 // underflows to 0 (log gives -inf) when every exp(z_i) rounds to 0; max z is marked beside it.
 import { logMax, logTiny, stabilityState } from "./lossmath.js";
-import { OKABE, fmt, fmtBig, frame, guarded, h, showCheck, slider, svgRoot, syncer, watchPyError } from "./kit.js";
+import { OKABE, connect, fmt, fmtBig, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
 
 const FORMULA =
   "naive: log &sum;<sub><var>j</var></sub> <var>e</var><sup><var>z<sub>j</sub></var></sup>, &nbsp; " +
@@ -128,17 +128,7 @@ function render({ model, el }) {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values, parts.mine.dtype, 8);
   }
   const fromPython = () => { shift.set(model.get("b")); scale.set(model.get("a")); draw(); };
-  const watched = ["change:b", "change:a", "change:dtype_name", "change:base"];
-  watched.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
-  const offErr = watchPyError(model, parts);
-  draw();
-  return () => {
-    sync.dispose();
-    watched.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
-    offErr();
-  };
+  return connect(model, parts, sync, ["b", "a", "dtype_name", "base"], fromPython, verify, draw);
 }
 
 export default { render };
