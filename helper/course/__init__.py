@@ -32,3 +32,11 @@ def node_modules() -> Path:
 def install_hint() -> str:
     """The command that installs the npm packages into `node_modules` (for error messages)."""
     return f"`make node` (or `npm ci --prefix {ASSETS}`)"
+
+
+def shown(path: Path) -> str:
+    """`path` relative to the working directory when it is inside it (for the tools' messages)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

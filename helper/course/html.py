@@ -38,7 +38,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from helper.course import ASSETS, install_hint, node_modules
+from helper.course import ASSETS, install_hint, node_modules, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_notebooks, title
 from helper.course.slides import MATHJAX_FILES, _copy_if_changed, missing_local_files, remote_references
 
@@ -270,12 +270,6 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = Fal
     return pages
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -293,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for page in pages:
         size = page.path.stat().st_size / 1024
-        print(f"{_shown(page.path)}: {size:.0f} KiB, {page.live_widgets} live explorer(s), {page.seconds:.1f} s")
-    print(f"{len(pages)} page(s) in {time.perf_counter() - start:.1f} s; open {_shown(args.out / 'index.html')}")
+        print(f"{shown(page.path)}: {size:.0f} KiB, {page.live_widgets} live explorer(s), {page.seconds:.1f} s")
+    print(f"{len(pages)} page(s) in {time.perf_counter() - start:.1f} s; open {shown(args.out / 'index.html')}")
     return 0
 
 

@@ -22,20 +22,24 @@ from helper.course.notebooks import notebooks
 KERNEL = "python3"
 
 
-def execute(path: Path, timeout: int = 300) -> float:
-    """Execute one notebook in place; return the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
+def run(nb: nbformat.NotebookNode, directory: Path, timeout: int = 300) -> None:
+    """Execute `nb` in place with a fresh kernel started in `directory`, saving widget state."""
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language": "python"}
-    client = NotebookClient(
+    NotebookClient(
         nb,
         timeout=timeout,
         kernel_name=KERNEL,
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(directory)}},
         store_widget_state=True,
         record_timing=False,
-    )
+    ).execute()
+
+
+def execute(path: Path, timeout: int = 300) -> float:
+    """Execute one notebook in place; return the seconds it took."""
+    nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client.execute()
+    run(nb, path.parent, timeout)
     elapsed = time.perf_counter() - start
     nbformat.write(nb, path)
     return elapsed

@@ -35,7 +35,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 from traitlets.config import Config
 
-from helper.course import ASSETS, install_hint, node_modules
+from helper.course import ASSETS, install_hint, node_modules, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
 
 TEMPLATES = ASSETS / "slides_template"
@@ -553,13 +553,6 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
     return decks
 
 
-def _shown(path: Path) -> str:
-    """`path` relative to the working directory when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -575,10 +568,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for deck in decks:
         size = deck.path.stat().st_size / 1024
-        print(f"{_shown(deck.path)}: {size:.0f} KiB in {deck.seconds:.1f} s")
+        print(f"{shown(deck.path)}: {size:.0f} KiB in {deck.seconds:.1f} s")
         if deck.widgets_without_snapshot:
             print(f"  warning: widget without a static snapshot in cells {list(deck.widgets_without_snapshot)}")
-    print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.1f} s; open {_shown(args.out / 'index.html')}")
+    print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.1f} s; open {shown(args.out / 'index.html')}")
     return 0
 
 

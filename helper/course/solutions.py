@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 from helper.course.notebooks import ROOT, notebooks
+from helper.course.outputs import run
 
 DEFAULT_OUT = ROOT / "build" / "solutions"
-KERNEL = "python3"
 ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
 CHECK_KEY = re.compile(r"""check\(\s*["']([^"']+)["']""")
 BANNER = (
@@ -107,17 +106,8 @@ def write_solutions(notebook: Path, out: Path = DEFAULT_OUT, timeout: int = 300)
     if notebook.suffix != ".ipynb" or not notebook.is_file():
         raise ValueError(f"not a notebook file: {notebook} (expected an existing .ipynb)")
     solved, keys, from_oracle = solve(nbformat.read(notebook, as_version=4))
-    solved.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3 (ipykernel)", "language": "python"}
     start = time.perf_counter()
-    client = NotebookClient(
-        solved,
-        timeout=timeout,
-        kernel_name=KERNEL,
-        resources={"metadata": {"path": str(notebook.parent)}},
-        store_widget_state=True,
-        record_timing=False,
-    )
-    client.execute()
+    run(solved, notebook.parent, timeout)
     out.mkdir(parents=True, exist_ok=True)
     target = out / notebook.name
     nbformat.write(solved, target)
