@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import anywidget
@@ -15,7 +16,7 @@ from helper import _svg
 from helper._format import fmt
 from helper.explorers import _esm as _esm_mod
 
-__all__ = ["Explorer", "Control", "encode", "as_vector", "as_real", "as_index", "as_binary_label"]
+__all__ = ["Explorer", "Control", "encode", "as_vector", "as_real", "as_index", "as_binary_label", "as_labels"]
 
 
 # ---------------------------------------------------------------- input checks
@@ -101,6 +102,17 @@ def as_binary_label(x: Any, name: str = "y") -> int:
     if x not in (0, 1):
         raise ValueError(f"{name} must be 0 or 1; got {x!r}")
     return int(x)
+
+
+def as_labels(labels: Any, n: int) -> list[str]:
+    """Class names: ``n`` strings, or ``"0" .. "n-1"`` when ``labels`` is None."""
+    if labels is None:
+        return [str(i) for i in range(n)]
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(f"labels must be a list of {n} strings; got {type(labels).__name__}")
+    if len(labels) != n or not all(isinstance(s, str) for s in labels):
+        raise ValueError(f"labels must be {n} strings, one per class; got {list(labels)!r:.80}")
+    return list(labels)
 
 
 # ---------------------------------------------------------------- the explorer base

@@ -18,7 +18,7 @@ import traitlets
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer, as_vector, fmt_list
+from helper.explorers._base import Control, Explorer, as_labels, as_vector, fmt_list
 from helper.explorers._esm import compose
 
 __all__ = ["DistributionExplorer", "renormalise"]
@@ -104,14 +104,7 @@ class DistributionExplorer(Explorer):
             raise TypeError(f"unit must be 'nats' or 'bits'; got {type(unit).__name__}")
         if unit not in _UNITS:
             raise ValueError(f"unit must be 'nats' or 'bits'; got {unit!r}")
-        if labels is None:
-            names = [str(i) for i in range(n)]
-        else:
-            if isinstance(labels, str) or not isinstance(labels, Sequence):
-                raise TypeError(f"labels must be a list of {n} strings; got {type(labels).__name__}")
-            if len(labels) != n or not all(isinstance(s, str) for s in labels):
-                raise ValueError(f"labels must be {n} strings, one per class; got {list(labels)!r:.80}")
-            names = list(labels)
+        names = as_labels(labels, n)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
         super().__init__(logits=z, q=qv, unit_name=unit, labels=names, named=labels is not None, lo=lo, hi=hi)
         self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in names]

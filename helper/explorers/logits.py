@@ -11,7 +11,7 @@ import traitlets
 import torch.nn.functional as F
 
 from helper import _svg
-from helper.explorers._base import Control, Explorer, as_index, as_real, as_vector, fmt_list
+from helper.explorers._base import Control, Explorer, as_index, as_labels, as_real, as_vector, fmt_list
 from helper.explorers._esm import compose
 
 __all__ = ["LogitsExplorer"]
@@ -73,14 +73,7 @@ class LogitsExplorer(Explorer):
         n = len(z)
         y = as_index(target, "target", n)
         t = as_real(temperature, "temperature", positive=True)
-        if labels is None:
-            names = [str(i) for i in range(n)]
-        else:
-            if isinstance(labels, str) or not isinstance(labels, Sequence):
-                raise TypeError(f"labels must be a list of {n} strings; got {type(labels).__name__}")
-            if len(labels) != n or not all(isinstance(s, str) for s in labels):
-                raise ValueError(f"labels must be {n} strings, one per class; got {list(labels)!r:.80}")
-            names = list(labels)
+        names = as_labels(labels, n)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
         t_min, t_max = min(0.1, t), max(5.0, math.ceil(t))
         super().__init__(
