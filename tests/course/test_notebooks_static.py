@@ -9,6 +9,7 @@ comparison, and every formula (Markdown cells and `look` outputs) valid for Math
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import json
 import re
@@ -117,6 +118,21 @@ def test_widget_state_is_saved_where_widgets_are_shown(path):
     if shows_widget:
         state = nb["metadata"].get("widgets", {}).get(WIDGET_STATE, {})
         assert state.get("state"), "widget views without saved state render as nothing on GitHub/nbviewer"
+
+
+@nb_param
+def test_saved_explorers_run_todays_front_end(path):
+    """make html and make slides publish the widget state saved in the notebook, ES module and
+    CSS included: after a change in helper/explorers/js/ the notebooks must be re-executed
+    (make outputs), or the pages would run the old code."""
+    state = _load(path)["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    saved = [m["state"] for m in state.values() if m.get("model_module") == "anywidget"]
+    for model in saved:
+        module, _, name = model["_anywidget_id"].rpartition(".")
+        cls = getattr(importlib.import_module(module), name)
+        assert model["_esm"] == cls._esm and model["_css"] == cls._css, (
+            f"{path.name}: the saved {name} runs an older front end than helper/explorers/js/; run make outputs"
+        )
 
 
 def _non_raw_latex_strings(source: str) -> list[str]:

@@ -4,7 +4,7 @@
 // about z = 10 (float32 sigmoid(z) is so close to 1 that 1 - sigmoid(z) keeps few digits),
 // then JUMPS to the clamp 100 where sigmoid(z) rounds to exactly 1 (log 0 clamped at -100).
 import { bceLoss, bceWithLogits, binaryState, sigmoid } from "./lossmath.js";
-import { OKABE, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
+import { OKABE, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
 
 const FORMULA =
   "&sigma;(<var>z</var>) = 1 / (1 + <var>e</var><sup>&minus;<var>z</var></sup>), &nbsp; " +
@@ -79,7 +79,7 @@ function render({ model, el }) {
         `BCEWithLogitsLoss = ${fmt(st.bce_with_logits_loss)}`];
       const alt = `Loss curves over z for y = ${y}. ${rows.join("; ")}; ${v.lines.join(" ")}.`;
       const svg = svgRoot(760, 330, alt);
-      const add = (tag, a) => svg.append(h(`svg:${tag}`, a));
+      const add = (tag, a) => svg.append(sv(tag, a));
       add("text", { x: X0, y: 24, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: `loss over z for y = ${y}` });
       for (const t of [0, 20, 40, 60, 80, 100]) {
         const yy = Y0 + H * (1 - t / YMAX);
@@ -113,7 +113,7 @@ function render({ model, el }) {
         x: lx, y: 226 + 22 * i, "font-size": 15, "font-weight": v.kind === "agree" ? null : "bold",
         fill: "currentColor", class: "l2l-verdict", text: line,
       }));
-      parts.chart.replaceChildren(svg);
+      showChart(parts.chart, svg);
       hint.textContent = model.get("hint");
       parts.mine = { inputs: { logit: z, label: y }, values: { sigmoid: st.sigmoid, bce_loss: st.bce_loss, bce_with_logits_loss: st.bce_with_logits_loss } };
       verify();

@@ -4,7 +4,7 @@
 // Computed here in float32 (lossmath.js); torch verifies (F.kl_div, F.cross_entropy with a
 // probability target) in the kernel.
 import { distributionState, renormalise } from "./lossmath.js";
-import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
+import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var>), &nbsp; <var>H</var>(<var>q</var>) = &minus;&sum;<sub><var>i</var></sub> <var>q<sub>i</sub></var> log <var>q<sub>i</sub></var>, &nbsp; " +
@@ -68,15 +68,15 @@ function render({ model, el }) {
       const scaleMax = Math.max(1, Math.ceil(top));
       const bx = 40, by = 290, bw = 600;
       const X = (v) => bx + (bw * Math.min(v, scaleMax)) / scaleMax;
-      svg.append(h("svg:text", { x: bx, y: by - 12, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: `H(q, p) = H(q) + KL(q || p) in ${unit}` }));
-      svg.append(h("svg:rect", { x: bx, y: by, width: X(st.entropy) - bx, height: 24, fill: OKABE.orange, stroke: "currentColor" }));
-      svg.append(h("svg:rect", { x: X(st.entropy), y: by, width: Math.max(0, X(st.cross_entropy) - X(st.entropy)), height: 24, fill: OKABE.sky, stroke: "currentColor", "stroke-dasharray": "4 2" }));
-      svg.append(h("svg:line", { x1: X(st.entropy), y1: by - 6, x2: X(st.entropy), y2: by + 30, stroke: "currentColor", "stroke-width": 3 }));
-      svg.append(h("svg:text", { x: bx, y: by + 48, "font-size": 15, fill: "currentColor", class: "l2l-numbers", text: `floor H(q) = ${fmt(st.entropy)}` }));
-      svg.append(h("svg:text", { x: bx + 220, y: by + 48, "font-size": 15, fill: "currentColor", class: "l2l-numbers", text: `KL = ${fmt(st.kl)}` }));
-      svg.append(h("svg:text", { x: bx + 380, y: by + 48, "font-size": 15, "font-weight": "bold", fill: "currentColor", class: "l2l-numbers", text: `H(q, p) = ${fmt(st.cross_entropy)}` }));
-      svg.append(h("svg:text", { x: bx + bw, y: by + 70, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: `scale 0 to ${scaleMax} ${unit}` }));
-      parts.chart.replaceChildren(svg);
+      svg.append(sv("text", { x: bx, y: by - 12, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: `H(q, p) = H(q) + KL(q || p) in ${unit}` }));
+      svg.append(sv("rect", { x: bx, y: by, width: X(st.entropy) - bx, height: 24, fill: OKABE.orange, stroke: "currentColor" }));
+      svg.append(sv("rect", { x: X(st.entropy), y: by, width: Math.max(0, X(st.cross_entropy) - X(st.entropy)), height: 24, fill: OKABE.sky, stroke: "currentColor", "stroke-dasharray": "4 2" }));
+      svg.append(sv("line", { x1: X(st.entropy), y1: by - 6, x2: X(st.entropy), y2: by + 30, stroke: "currentColor", "stroke-width": 3 }));
+      svg.append(sv("text", { x: bx, y: by + 48, "font-size": 15, fill: "currentColor", class: "l2l-numbers", text: `floor H(q) = ${fmt(st.entropy)}` }));
+      svg.append(sv("text", { x: bx + 220, y: by + 48, "font-size": 15, fill: "currentColor", class: "l2l-numbers", text: `KL = ${fmt(st.kl)}` }));
+      svg.append(sv("text", { x: bx + 380, y: by + 48, "font-size": 15, "font-weight": "bold", fill: "currentColor", class: "l2l-numbers", text: `H(q, p) = ${fmt(st.cross_entropy)}` }));
+      svg.append(sv("text", { x: bx + bw, y: by + 70, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: `scale 0 to ${scaleMax} ${unit}` }));
+      showChart(parts.chart, svg);
       parts.mine = { inputs: { logits: z, q, unit_name: unit }, values: { probs: st.probs, entropy: st.entropy, kl: st.kl, cross_entropy: st.cross_entropy } };
       verify();
     });

@@ -13,9 +13,9 @@ export const OKABE = {
   orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2", vermillion: "#D55E00",
 };
 
-/** Create an element with attributes and children (strings become text nodes). */
+/** Create an HTML element with attributes and children (strings become text nodes); SVG: `sv`. */
 export function h(tag, attrs = {}, ...children) {
-  const el = tag.startsWith("svg:") ? document.createElementNS(SVGNS, tag.slice(4)) : document.createElement(tag);
+  const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     if (k === "text") el.textContent = v;
@@ -62,6 +62,7 @@ export function slider({ name, label, min, max, step, big, value, decimals = 1, 
     input.setAttribute("aria-valuetext", `${fmt(v, decimals)}`);
   };
   const set = (v) => {
+    if (Number(input.value) === v && out.textContent === fmt(v, decimals)) return; // nothing to redraw
     input.value = String(v);
     show(v);
   };
@@ -101,26 +102,40 @@ export function frame(el, kind, formulaHtml) {
 
 /**
  * Send the model's state to Python: at most once per `ms` while keys are held or a thumb is
- * dragged (the kernel verifies, the page never waits for it), and at once when asked.
+ * dragged, and when asked (`now`) just after the next frame has been drawn. The page never
+ * waits for the kernel, and the kernel's replies (busy/idle, torch's result), which JupyterLab
+ * handles on the page's one main thread, cannot hold up the frame that shows the change.
  */
 export function syncer(model, ms = 100) {
   // ms = 0: send every input event at once (measured slower to the next frame; see _base.py)
   let timer = null;
-  const flush = () => {
+  let frame = null;
+  const cancel = () => {
     if (timer !== null) clearTimeout(timer);
+    if (frame !== null) cancelAnimationFrame(frame);
     timer = null;
+    frame = null;
+  };
+  const flush = () => {
+    cancel();
     model.save_changes();
   };
   return {
     soon() {
       if (!(ms > 0)) flush();
-      else if (timer === null) timer = setTimeout(flush, ms);
+      else if (timer === null && frame === null) timer = setTimeout(flush, ms);
     },
-    now: flush,
-    dispose() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
+    now() {
+      cancel();
+      // a timer as well: a hidden page gets no animation frames
+      timer = setTimeout(flush, 50);
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        clearTimeout(timer);
+        timer = setTimeout(flush, 0);
+      });
     },
+    dispose: cancel,
   };
 }
 
@@ -236,45 +251,117 @@ export function connect(model, parts, sync, traits, fromPython, verify, draw) {
   };
 }
 
-/** A vertical bar chart (values on bars, target hatched + outlined + tagged) as SVG elements. */
-export function bars(g, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
+/**
+ * An SVG element to draw: tag, attributes (as `h` takes them) and children, or text. Charts are
+ * described with these on every input event; `showChart` builds the DOM the first time and
+ * afterwards changes only the attributes and texts that differ from the last description, so
+ * the browser restyles a few nodes instead of laying out a new chart on every key press.
+ */
+class Shape {
+  constructor(tag, attrs, children) {
+    this.tag = tag;
+    this.attrs = {};
+    this.text = undefined;
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") this.text = String(v);
+      else this.attrs[k] = v === true ? "" : String(v);
+    }
+    this.children = children;
+  }
+
+  append(...children) {
+    this.children.push(...children);
+  }
+}
+
+/** Describe an SVG element (see Shape): `sv("rect", {x: 1, fill: "red"})`. */
+export function sv(tag, attrs = {}, ...children) {
+  return new Shape(tag, attrs, children);
+}
+
+function _build(shape) {
+  const el = document.createElementNS(SVGNS, shape.tag);
+  for (const [k, v] of Object.entries(shape.attrs)) el.setAttribute(k, v);
+  if (shape.text !== undefined) el.textContent = shape.text;
+  else for (const c of shape.children) el.append(_build(c));
+  return el;
+}
+
+function _patch(el, old, next) {
+  if (old.tag !== next.tag || (old.text === undefined) !== (next.text === undefined)) {
+    el.replaceWith(_build(next));
+    return;
+  }
+  for (const k in old.attrs) if (!(k in next.attrs)) el.removeAttribute(k);
+  for (const k in next.attrs) if (old.attrs[k] !== next.attrs[k]) el.setAttribute(k, next.attrs[k]);
+  if (next.text !== undefined) {
+    if (old.text !== next.text) el.textContent = next.text;
+    return;
+  }
+  const live = Array.from(el.children);
+  next.children.forEach((c, i) => {
+    if (i < old.children.length) _patch(live[i], old.children[i], c);
+    else el.append(_build(c));
+  });
+  for (let i = next.children.length; i < old.children.length; i++) live[i].remove();
+}
+
+const _shown = new WeakMap(); // box -> the Shape it shows
+
+/** Show the chart `shape` in `box`: built the first time, then patched where it differs. */
+export function showChart(box, shape) {
+  const old = _shown.get(box);
+  if (old && box.childElementCount === 1) _patch(box.firstElementChild, old, shape);
+  else box.replaceChildren(_build(shape));
+  _shown.set(box, shape);
+}
+
+/** A vertical bar chart (values on bars, target hatched + outlined + tagged) appended to a Shape. */
+export function bars(chart, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
   const y = (v) => y0 + ht * (hi - Math.min(Math.max(v, lo), hi)) / (hi - lo);
   const zero = y(0);
-  g.append(h("svg:text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }));
-  g.append(h("svg:line", { x1: x0, y1: y0, x2: x0, y2: y0 + ht, stroke: "currentColor" }));
+  chart.append(sv("text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }));
+  chart.append(sv("line", { x1: x0, y1: y0, x2: x0, y2: y0 + ht, stroke: "currentColor" }));
   const slot = w / values.length;
   const bw = slot * 0.62;
   values.forEach((v, i) => {
+    // one group per bar (its hatching in a group of its own), so that `showChart` lines up the same
+    // pieces from one draw to the next and only changes what moved
+    const g = sv("g", { class: "l2l-bar" });
+    chart.append(g);
     const cx = x0 + slot * (i + 0.5);
     const top = Number.isFinite(v) ? y(v) : zero;
     let fill = v >= 0 || !neg ? colour : neg;
     if (i === mark && markColour) fill = markColour;
     const ya = Math.min(top, zero);
     const yb = Math.max(top, zero);
-    if (yb - ya >= 0.05) g.append(h("svg:rect", { x: cx - bw / 2, y: ya, width: bw, height: yb - ya, fill }));
+    if (yb - ya >= 0.05) g.append(sv("rect", { x: cx - bw / 2, y: ya, width: bw, height: yb - ya, fill }));
     if (i === mark) {
+      const hatch = sv("g", { class: "l2l-hatch" });
+      g.append(hatch);
       if (yb - ya > 3) {
         for (let c = -(yb - ya); c < bw; c += 7) {
           const x1 = cx - bw / 2 + Math.max(c, 0), y1 = ya + Math.max(-c, 0);
           const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw), y2 = ya + Math.min(bw - c, yb - ya);
-          if (x2 > x1) g.append(h("svg:line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-width": 1.5 }));
+          if (x2 > x1) hatch.append(sv("line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-width": 1.5 }));
         }
       }
-      g.append(h("svg:rect", { x: cx - bw / 2 - 2, y: ya - 2, width: bw + 4, height: yb - ya + 4, fill: "none", stroke: "currentColor", "stroke-width": 3 }));
+      g.append(sv("rect", { x: cx - bw / 2 - 2, y: ya - 2, width: bw + 4, height: yb - ya + 4, fill: "none", stroke: "currentColor", "stroke-width": 3 }));
     }
     if (slot >= 44) {
       const vy = Number.isFinite(v) && v >= 0 ? ya - 6 : zero - 6;
-      g.append(h("svg:text", { x: cx, y: vy, "font-size": 14, "text-anchor": "middle", fill: "currentColor", text: fmt(v, decimals, plus) }));
+      g.append(sv("text", { x: cx, y: vy, "font-size": 14, "text-anchor": "middle", fill: "currentColor", text: fmt(v, decimals, plus) }));
     }
-    g.append(h("svg:text", { x: cx, y: y0 + ht + 20, "font-size": 15, "text-anchor": "middle", fill: "currentColor", "font-weight": i === mark ? "bold" : null, text: labels[i] }));
-    if (i === mark) g.append(h("svg:text", { x: cx, y: y0 + ht + 38, "font-size": 14, "text-anchor": "middle", "font-weight": "bold", fill: "currentColor", text: "target" }));
+    g.append(sv("text", { x: cx, y: y0 + ht + 20, "font-size": 15, "text-anchor": "middle", fill: "currentColor", "font-weight": i === mark ? "bold" : null, text: labels[i] }));
+    if (i === mark) g.append(sv("text", { x: cx, y: y0 + ht + 38, "font-size": 14, "text-anchor": "middle", "font-weight": "bold", fill: "currentColor", text: "target" }));
   });
-  g.append(h("svg:line", { x1: x0, y1: zero, x2: x0 + w, y2: zero, stroke: "currentColor", "stroke-width": 1.5 }));
+  chart.append(sv("line", { x1: x0, y1: zero, x2: x0 + w, y2: zero, stroke: "currentColor", "stroke-width": 1.5 }));
 }
 
-/** A fresh <svg> of a size with a text alternative (role=img, <title> and aria-label). */
+/** A fresh <svg> Shape of a size with a text alternative (role=img, <title> and aria-label). */
 export function svgRoot(width, height, label) {
-  const svg = h("svg:svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, class: "l2l-svg" });
-  svg.append(h("svg:title", { text: label }));
+  const svg = sv("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, class: "l2l-svg" });
+  svg.append(sv("title", { text: label }));
   return svg;
 }

@@ -2,7 +2,7 @@
 // loss, logsumexp and gradient computed here on every input event (lossmath.js, float32 like
 // torch), checked against torch's numbers from the kernel (trait `result`).
 import { logitsState } from "./lossmath.js";
-import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
+import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var> / <var>T</var>), &nbsp; " +
@@ -65,15 +65,15 @@ function render({ model, el }) {
       bars(svg, { x0: 56, y0: 46, w: 262, ht: 190, values: st.probs, labels: labs, lo: 0, hi: 1, decimals: 3,
         colour: OKABE.sky, mark: y, markColour: OKABE.orange, title: "p = softmax(z/T)" });
       for (const v of [0, 0.5, 1]) {
-        svg.append(h("svg:text", { x: 48, y: 46 + 190 * (1 - v) + 5, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: v.toFixed(1) }));
+        svg.append(sv("text", { x: 48, y: 46 + 190 * (1 - v) + 5, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: v.toFixed(1) }));
       }
       bars(svg, { x0: 388, y0: 46, w: 262, ht: 190, values: st.grad, labels: labs, lo: -gmax, hi: gmax, decimals: 3,
         plus: true, colour: OKABE.vermillion, neg: OKABE.green, mark: y, title: "dL/dz = (p - onehot)/T" });
-      svg.append(h("svg:text", { x: 380, y: 51, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: fmt(gmax, 1, true) }));
-      svg.append(h("svg:text", { x: 380, y: 241, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: fmt(-gmax, 1, true) }));
+      svg.append(sv("text", { x: 380, y: 51, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: fmt(gmax, 1, true) }));
+      svg.append(sv("text", { x: 380, y: 241, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: fmt(-gmax, 1, true) }));
       [[20, `loss = -log p[${y}] = ${fmt(st.loss)}`], [280, `logsumexp(z/T) = ${fmt(st.logsumexp)}`], [530, `T = ${fmt(T, 2)}`]]
-        .forEach(([x, s]) => svg.append(h("svg:text", { x, y: 312, "font-size": 16, fill: "currentColor", class: "l2l-numbers", text: s })));
-      parts.chart.replaceChildren(svg);
+        .forEach(([x, s]) => svg.append(sv("text", { x, y: 312, "font-size": 16, fill: "currentColor", class: "l2l-numbers", text: s })));
+      showChart(parts.chart, svg);
       parts.mine = { inputs: { logits: z, y, T }, values: st };
       verify();
     });

@@ -4,7 +4,7 @@
 // overflows when logsumexp(z) passes log(finfo.max) (11.09 float16, 88.72 float32), and
 // underflows to 0 (log gives -inf) when every exp(z_i) rounds to 0; max z is marked beside it.
 import { logMax, logTiny, stabilityState } from "./lossmath.js";
-import { OKABE, connect, fmt, fmtBig, frame, guarded, h, showCheck, slider, svgRoot, syncer } from "./kit.js";
+import { OKABE, connect, fmt, fmtBig, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
 
 const FORMULA =
   "naive: log &sum;<sub><var>j</var></sub> <var>e</var><sup><var>z<sub>j</sub></var></sup>, &nbsp; " +
@@ -68,7 +68,7 @@ function render({ model, el }) {
         `z and exp(z): ${st.z.map((v, i) => `${fmtBig(v)} -> ${fmtBig(st.exp[i])}`).join(", ")}; sum ${fmtBig(st.sum_exp)}. ` +
         `naive ${fmtBig(st.naive)}, max trick ${fmtBig(st.max_trick)}, torch.logsumexp ${fmtBig(st.logsumexp)}.`;
       const svg = svgRoot(680, height, alt);
-      const add = (tag, at) => svg.append(h(`svg:${tag}`, at));
+      const add = (tag, at) => svg.append(sv(tag, at));
       const text = (x, y, s, extra = {}) => add("text", { x, y, "font-size": 15, fill: "currentColor", text: s, ...extra });
       text(20, 24, `${dtype}: the sum of exp overflows once logsumexp(z) > ${fmt(over, 2)}`, { "font-size": 16, "font-weight": "bold" });
       // gauge from 1.25 * under to 1.25 * over; red zones beyond both thresholds
@@ -115,7 +115,7 @@ function render({ model, el }) {
         text(cx + 8, ry + 50, fmtBig(v), { "font-size": 20, "font-weight": "bold", class: "l2l-numbers" });
         if (!ok) text(cx + 197, ry + 50, `${flagOf(v)}!`, { "font-size": 14, "text-anchor": "end" });
       });
-      parts.chart.replaceChildren(svg);
+      showChart(parts.chart, svg);
       parts.mine = {
         inputs: { base, b, a, dtype_name: dtype },
         values: { z: st.z, exp: st.exp, sum_exp: st.sum_exp, max: st.max, naive: st.naive, max_trick: st.max_trick, logsumexp: st.logsumexp },
