@@ -40,7 +40,7 @@ from traitlets.config import Config
 
 from helper.course import ASSETS, install_hint, node_modules, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_notebooks, title
-from helper.course.slides import MATHJAX_FILES, _copy_if_changed, missing_local_files, remote_references
+from helper.course.offline import MATHJAX_URL, copy_if_changed, copy_mathjax, missing_local_files, remote_references
 
 __all__ = [
     "DEFAULT_OUT",
@@ -48,7 +48,6 @@ __all__ = [
     "Page",
     "copy_widget_assets",
     "widget_exporter_config",
-    "copy_mathjax",
     "make_exporter",
     "build_page",
     "write_index",
@@ -59,9 +58,6 @@ __all__ = [
 
 TEMPLATES = ASSETS / "html_template"
 DEFAULT_OUT = ROOT / "build" / "html"
-MATHJAX_DIR = "mathjax"
-# MathJax 2 entry point; never latest.js, which asks a CDN for the newest version.
-MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 WIDGETS_DIR = "widgets"
 ANYWIDGET_MODULE = "anywidget"
 
@@ -108,11 +104,11 @@ def copy_widget_assets(out: Path) -> WidgetAssets:
             raise FileNotFoundError(f"{src} is missing: run {install_hint()}")
         dst = out / target
         dst.parent.mkdir(parents=True, exist_ok=True)
-        _copy_if_changed(src, dst)
+        copy_if_changed(src, dst)
     for package, rel in _LICENSES:
         src = node_modules() / package / rel
         if src.is_file():
-            _copy_if_changed(src, out / WIDGETS_DIR / f"LICENSE.{package.replace('/', '_').lstrip('@')}")
+            copy_if_changed(src, out / WIDGETS_DIR / f"LICENSE.{package.replace('/', '_').lstrip('@')}")
     return WidgetAssets(
         require_js_url=f"{WIDGETS_DIR}/require.js", widget_renderer_url=f"{WIDGETS_DIR}/embed-amd.js"
     )
@@ -126,22 +122,6 @@ def widget_exporter_config(config: Config, exporter: str, assets: WidgetAssets) 
     # Not needed with a widget_renderer_url; set anyway so no CDN default can leak in.
     section.jupyter_widgets_base_url = ""
     return config
-
-
-def copy_mathjax(out: Path) -> str:
-    """Copy the MathJax 2 files a page needs into `out/mathjax`; return the page's MathJax URL."""
-    source = node_modules() / "mathjax"
-    if not source.is_dir():
-        raise FileNotFoundError(f"{source} is missing: run {install_hint()}")
-    ignore = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
-    for rel in MATHJAX_FILES:
-        src, dst = source / rel, Path(out) / MATHJAX_DIR / rel
-        if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=ignore, copy_function=_copy_if_changed)
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            _copy_if_changed(src, dst)
-    return MATHJAX_URL
 
 
 def make_exporter(assets: WidgetAssets, mathjax_url: str = MATHJAX_URL) -> HTMLExporter:

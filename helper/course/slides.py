@@ -6,15 +6,15 @@ SlidesExporter, driven by each cell's slideshow metadata:
 - cells with slide_type "skip" are left out by the reveal template;
 - cells tagged `hide-input` show their output only (`remove-cell` and
   `hide-output` are honoured as well);
-- explorers appear as their static snapshot: the widget-view mimetype and the
-  saved widget state are dropped before export, so nbconvert falls back to the
-  image (or HTML) that each explorer puts in its display bundle.
+- explorers stay live (their saved widget state carries the front end that computes what
+  they show; see `WidgetSnapshotPreprocessor`); any other widget shows the static
+  snapshot in its display bundle.
 
-The decks need no network: reveal.js 4.0.2 and MathJax 2.7.7 are copied from
-the course's npm packages (`helper.course.node_modules`) into the output folder and referenced by relative URLs,
-so the folder works from a USB stick.  After writing each deck the build scans
-it for any http(s) reference that a browser would load and for relative
-references whose file is missing, and fails if it finds one.
+The decks need no network: reveal.js 4.0.2, MathJax 2.7.7 and the widget scripts are
+copied from the course's npm packages into the output folder and referenced by relative
+URLs, so the folder works from a USB stick. After writing each deck the build scans it for
+any reference a browser would fetch from the network and for relative references whose
+file is missing, and fails if it finds one (`helper.course.offline`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import html
 import re
-import shutil
 import sys
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -35,17 +33,15 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 from traitlets.config import Config
 
-from helper.course import ASSETS, install_hint, node_modules, shown
+from helper.course import ASSETS, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
+from helper.course.offline import MATHJAX_URL, copy_mathjax, copy_package, missing_local_files, remote_references
 
 TEMPLATES = ASSETS / "slides_template"
 DEFAULT_OUT = ROOT / "build" / "slides"
 
 REVEAL_DIR = "reveal.js"
-MATHJAX_DIR = "mathjax"
 REVEAL_THEME = "white"
-# MathJax 2 entry point; never latest.js, which asks a CDN for the newest version.
-MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 
 # What nbconvert can show in place of a live widget.
 STATIC_FALLBACKS = ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown", "text/latex")
@@ -60,20 +56,6 @@ REVEAL_FILES = (
     "dist/theme/fonts/source-sans-pro",
     "plugin/notes/notes.js",
 )
-MATHJAX_FILES = (
-    "LICENSE",
-    "MathJax.js",
-    "config/TeX-AMS_CHTML-full.js",
-    "config/Safe.js",
-    "extensions",
-    "jax/input/TeX",
-    "jax/element",
-    "jax/output/CommonHTML",
-    "fonts/HTML-CSS/TeX/woff",
-)
-# What the decks never request: MathJax's accessibility explorer (loaded only from
-# its menu) and the EOT/TrueType copies of reveal's fonts (browsers take the WOFF).
-_IGNORE = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
 
 
 LIVE_WIDGET_MODULE = "anywidget"
@@ -362,122 +344,8 @@ def make_exporter(widget_assets=None) -> SlidesExporter:
 
 def copy_assets(out: Path) -> None:
     """Copy the reveal.js and MathJax files a deck needs into `out` (only when changed)."""
-    for package, target, files in (
-        ("reveal.js", REVEAL_DIR, REVEAL_FILES),
-        ("mathjax", MATHJAX_DIR, MATHJAX_FILES),
-    ):
-        source = node_modules() / package
-        if not source.is_dir():
-            raise FileNotFoundError(f"{source} is missing: run {install_hint()}")
-        for rel in files:
-            src, dst = source / rel, out / target / rel
-            if src.is_dir():
-                shutil.copytree(src, dst, dirs_exist_ok=True, ignore=_IGNORE, copy_function=_copy_if_changed)
-            else:
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                _copy_if_changed(src, dst)
-
-
-def _copy_if_changed(src: str | Path, dst: str | Path) -> None:
-    src, dst = Path(src), Path(dst)
-    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
-        return
-    shutil.copy2(src, dst)
-
-
-# --------------------------------------------------------------------------- checks
-
-_REMOTE = re.compile(r"(?:https?:)?//[a-z0-9]", re.IGNORECASE)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"@import\s+(['\"])(.*?)\1", re.IGNORECASE)
-_JS_URL = re.compile(r"https?://[^\s'\"`)<]*", re.IGNORECASE)
-# Attributes through which a browser fetches something.
-_LOADING_ATTRS = frozenset(
-    {"src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href", "background", "manifest"}
-)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One URL found in a deck: where it sits (e.g. ``<script src>``) and its value."""
-
-    where: str
-    url: str
-
-
-class _ReferenceCollector(HTMLParser):
-    """Collect every URL a browser could load from an HTML page.
-
-    `<a href>` is a plain link (loaded only when clicked), `xmlns` attributes and
-    RDF metadata in inline SVG are names, not fetches; everything else in a
-    loading attribute, a CSS `url()`/`@import` or a script body counts.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.loads: list[Reference] = []
-        self.script_urls: list[Reference] = []
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "style":
-                self._css(value, f"<{tag} style>")
-            elif name in _LOADING_ATTRS and not (tag == "a" and name in {"href", "xlink:href"}):
-                for url in value.split(",") if name == "srcset" else [value]:
-                    url = url.strip().split(" ")[0] if name == "srcset" else url.strip()
-                    self.loads.append(Reference(f"<{tag} {name}>", url))
-        if tag in {"script", "style"}:
-            self._in = tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "style":
-            self._css(data, "<style>")
-        elif self._in == "script":
-            for match in _JS_URL.finditer(data):
-                self.script_urls.append(Reference("<script> body", match.group(0)))
-
-    def _css(self, text: str, where: str) -> None:
-        text = _CSS_COMMENT.sub("", text)
-        for match in _CSS_URL.finditer(text):
-            self.loads.append(Reference(f"{where} url()", match.group(2).strip()))
-        for match in _CSS_IMPORT.finditer(text):
-            self.loads.append(Reference(f"{where} @import", match.group(2).strip()))
-
-
-def collect_references(page: str) -> list[Reference]:
-    """Every URL an HTML page could make a browser fetch (see `_ReferenceCollector`)."""
-    collector = _ReferenceCollector()
-    collector.feed(page)
-    collector.close()
-    return collector.loads + collector.script_urls
-
-
-def remote_references(page: str) -> list[Reference]:
-    """The references of `page` that point at the network (http, https, protocol-relative)."""
-    return [ref for ref in collect_references(page) if _REMOTE.match(html.unescape(ref.url))]
-
-
-def missing_local_files(page: str, folder: Path) -> list[Reference]:
-    """Relative references of `page` (in `folder`) whose file does not exist."""
-    missing = []
-    for ref in collect_references(page):
-        url = html.unescape(ref.url)
-        if not url or url.startswith(("#", "data:", "blob:", "about:", "javascript:", "mailto:")):
-            continue
-        if _REMOTE.match(url) or ref.where == "<script> body":
-            continue
-        path = url.split("#")[0].split("?")[0]
-        if path and not (folder / path).exists():
-            missing.append(ref)
-    return missing
+    copy_package("reveal.js", REVEAL_FILES, Path(out) / REVEAL_DIR)
+    copy_mathjax(out)
 
 
 # --------------------------------------------------------------------------- build

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helper.course import slides as build_slides
+from helper.course import offline, slides as build_slides
 from helper.course.notebooks import notebooks
 from labdriver import screenshot_dir
 
@@ -104,7 +104,7 @@ def _html(deck) -> str:
     ],
 )
 def test_scanner_finds_every_kind_of_remote_load(snippet):
-    assert build_slides.remote_references(snippet), snippet
+    assert offline.remote_references(snippet), snippet
 
 
 @pytest.mark.parametrize(
@@ -118,13 +118,13 @@ def test_scanner_finds_every_kind_of_remote_load(snippet):
     ],
 )
 def test_scanner_ignores_what_does_not_load(snippet):
-    assert build_slides.remote_references(snippet) == [], snippet
+    assert offline.remote_references(snippet) == [], snippet
 
 
 def test_scanner_reports_missing_local_files(tmp_path):
     (tmp_path / "here.js").write_text("")
     page = '<script src="here.js"></script><script src="gone.js?x=1"></script><a href="nowhere.html">x</a>'
-    assert [r.url for r in build_slides.missing_local_files(page, tmp_path)] == ["gone.js?x=1"]
+    assert [r.url for r in offline.missing_local_files(page, tmp_path)] == ["gone.js?x=1"]
 
 
 def test_bad_input_is_refused(tmp_path):
@@ -152,8 +152,8 @@ def test_a_deck_per_notebook_and_an_index(decks):
 def test_deck_is_offline_and_complete(decks, name):
     deck = decks[name]
     page = _html(deck)
-    assert build_slides.remote_references(page) == []
-    assert build_slides.missing_local_files(page, deck.path.parent) == []
+    assert offline.remote_references(page) == []
+    assert offline.missing_local_files(page, deck.path.parent) == []
     # Local copies, by relative URL.
     assert '<script src="reveal.js/dist/reveal.js">' in page
     assert '<script src="mathjax/MathJax.js?config=' in page
