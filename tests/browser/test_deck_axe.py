@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 
-from helper.course import node_modules
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.slides import build
+from labdriver import axe_violations
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = course_notebooks()
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +28,6 @@ def deck_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("decks")
     build(NOTEBOOKS, out)
     return out
-
-
-def _axe(page: Any, exclude: list[str]) -> list[str]:
-    page.add_script_tag(path=str(node_modules() / "axe-core" / "axe.min.js"))
-    result = page.evaluate(
-        "([tags, exclude]) => axe.run({include: [document], exclude: exclude.map(s => [s])},"
-        " {runOnly: {type: 'tag', values: tags}})",
-        [AXE_TAGS, exclude],
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -64,7 +50,7 @@ def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: An
         page.goto(deck.as_uri())
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
         page.evaluate("() => document.fonts.ready")
-        shown = _axe(page, exclude=[])
+        shown = axe_violations(page)
         # The print layout: every slide (its print-only slide numbers are not part of a lecture).
         page.goto(deck.as_uri() + "?print-pdf")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
@@ -76,7 +62,7 @@ def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: An
             "() => document.querySelectorAll('.reveal .slides section').forEach(s => {"
             " s.removeAttribute('aria-hidden'); s.removeAttribute('hidden'); })"
         )
-        every_slide = _axe(page, exclude=[".slide-number-pdf"])
+        every_slide = axe_violations(page, exclude=[".slide-number-pdf"])
         found = {"first slide, ordinary view": shown, "print layout, every slide": every_slide}
         assert found == {"first slide, ordinary view": [], "print layout, every slide": []}
         assert blocked == [], f"the deck asked the network: {blocked}"

@@ -23,13 +23,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from helper._format import fmt
-from labdriver import VIEWPORT, LabServer, NotebookPage, screenshot_dir, write_notebook
+from labdriver import VIEWPORT, LabServer, NotebookPage, axe_violations, screenshot_dir, set_theme, write_notebook
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "helper" / "course" / "assets" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Known inputs of the scratch notebook (slider grids: logits -6..6 step 0.1, PageUp 1;
 # temperature step 0.05, PageUp 0.5; z -30..30 step 0.1, PageUp 1; shift -1000..1000 step 0.1,
@@ -317,42 +314,16 @@ def test_failing_kernel_update_shows_in_the_widget(explorers_nb: NotebookPage) -
     error.wait_for(state="hidden", timeout=10_000)
 
 
-def _axe(page: Any) -> list[str]:
-    """axe-core with the WCAG 2.1 A/AA tags on every explorer root; one line per violation node."""
-    if not AXE.exists():
-        raise AssertionError(f"{AXE.relative_to(REPO)} missing: run `make node` (npm axe-core)")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async (tags) => {
-          const r = await axe.run({include: [['.l2l-explorer']]}, {runOnly: {type: 'tag', values: tags},
-                                   resultTypes: ['violations']});
-          return r.violations.flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\\s+/g, ' ').slice(0, 200)}`));
-        }""",
-        WCAG21_AA,
-    )
-    return list(found)
-
-
-def _set_theme(page: Any, name: str) -> None:
-    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Settings").click()
-    page.locator(".lm-Menu .lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text="Theme")).first.hover()
-    page.locator(".lm-Menu .lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=name)).first.click()
-    light = "true" if "Light" in name else "false"
-    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'", timeout=15_000)
-    page.wait_for_timeout(500)  # the theme's CSS variables apply
-
-
 def test_axe_finds_no_wcag21_aa_violation_in_light_and_dark(explorers_nb: NotebookPage) -> None:
     page = explorers_nb.page
     assert page.locator(".l2l-explorer").count() == 5
     problems = {}
     try:
         for theme in ("JupyterLab Light", "JupyterLab Dark"):
-            _set_theme(page, theme)
-            problems[theme] = _axe(page)
+            set_theme(page, theme)
+            problems[theme] = axe_violations(page, include=['.l2l-explorer'])
     finally:
-        _set_theme(page, "JupyterLab Light")
+        set_theme(page, "JupyterLab Light")
     assert problems == {"JupyterLab Light": [], "JupyterLab Dark": []}, problems
 
 

@@ -23,16 +23,15 @@ from typing import Any
 
 import pytest
 
-from helper.course import node_modules
 from helper.course.html import build
 from helper.course.notebooks import notebooks as course_notebooks, title
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
+from labdriver import axe_violations
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = course_notebooks()
 PRESSES = 4
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The page's numbers have 4 decimals; torch's are float32: agree to half a unit of the last digit.
 ABS_TOL, REL_TOL = 6e-5, 1e-5
 
@@ -187,17 +186,6 @@ def _torch_after_move(kind: str, state: dict, position: float) -> dict[str, Any]
     return explorer.state()
 
 
-def _axe(page: Any) -> list[str]:
-    page.add_script_tag(path=str(node_modules() / "axe-core" / "axe.min.js"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
-
-
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callable) -> None:
     path = pages / f"{notebook.stem}.html"
@@ -250,7 +238,7 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
             assert _close(s, w), f"{kind} at {trait}={position}: page shows {key} {s}, torch gives {w} ({after!r})"
         assert explorer.locator(".l2l-error:not([hidden])").count() == 0, "the explorer shows an error"
 
-    assert _axe(page) == []
+    assert axe_violations(page) == []
     assert blocked == [], f"the page asked the network (or failed): {blocked}"
 
 
@@ -261,7 +249,7 @@ def test_index_links_every_page_in_course_order(pages: Path, offline_page: Calla
         f"{p.stem}.html" for p in NOTEBOOKS
     ]
     assert [links.nth(i).text_content() for i in range(links.count())] == [title(p) for p in NOTEBOOKS]
-    assert _axe(page) == []
+    assert axe_violations(page) == []
     assert blocked == []
 
 

@@ -4,6 +4,8 @@
   in a throw-away root and with its own config, settings and runtime directories.
 - :func:`launch_chromium` starts headless Chromium through Playwright.
 - :class:`NotebookPage` opens a notebook, runs every cell and reads back what the page shows.
+- :func:`axe_violations` runs axe-core (npm, WCAG 2.1 A/AA) in any page: Lab, HTML page or deck;
+  :func:`set_theme` switches JupyterLab's theme from its Settings menu.
 
 Nothing here downloads anything: Chromium is the system one (``apt-get install chromium``).
 """
@@ -469,3 +471,43 @@ class NotebookPage:
 
     def close(self) -> None:
         self.page.close()
+
+
+# --------------------------------------------------------------------------- accessibility
+
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.1 A and AA
+
+
+def axe_violations(page: Any, include: list[str] | None = None, exclude: list[str] | None = None) -> list[str]:
+    """Run axe-core with the WCAG 2.1 A/AA rules in `page`; one line per violating node.
+
+    `include`/`exclude` are CSS selectors (default: the whole document, nothing excluded).
+    axe-core comes from the course's npm packages (`make node`); it is added to the page once.
+    """
+    from helper.course import install_hint, node_modules
+
+    script = node_modules() / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        raise AssertionError(f"{script} is missing: run {install_hint()} (npm axe-core)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(script))
+    found = page.evaluate(
+        """async ([tags, include, exclude]) => {
+          const context = {include: include ? include.map(s => [s]) : [document], exclude: exclude.map(s => [s])};
+          const r = await axe.run(context, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+          return r.violations.flatMap(v => v.nodes.map(n =>
+            `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary.replace(/\\s+/g, ' ').slice(0, 200)}`));
+        }""",
+        [list(AXE_TAGS), include, exclude or []],
+    )
+    return list(found)
+
+
+def set_theme(page: Any, name: str) -> None:
+    """Switch JupyterLab to theme `name` ("JupyterLab Light", "JupyterLab Dark") from its menu."""
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Settings").click()
+    page.locator(".lm-Menu .lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text="Theme")).first.hover()
+    page.locator(".lm-Menu .lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=name)).first.click()
+    light = "true" if "Light" in name else "false"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'", timeout=15_000)
+    page.wait_for_timeout(500)  # the theme's CSS variables apply
