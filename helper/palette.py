@@ -25,10 +25,9 @@ OKABE_ITO = MappingProxyType(
     }
 )
 
-#: What the course marks as text: `look`'s highlighted entries, the explorers' error box.
-#: Okabe-Ito vermillion darkened until, as text, it passes WCAG 2.1 AA on white (4.78:1;
-#: the original #D55E00 gives 3.87:1). On JupyterLab's dark background it gives 3.95:1,
-#: which meets AA only for large text; the box around each highlighted entry marks it there
-#: too (no single colour reaches 4.5:1 on both white and #111111). Charts keep the
-#: original vermillion (graphics need 3:1).
+#: The box `look` draws around highlighted entries: Okabe-Ito vermillion darkened to
+#: 4.78:1 on white and 3.95:1 on JupyterLab's dark background (#111111), above the 3:1
+#: WCAG 2.1 AA asks of graphics in both themes. The numbers inside keep the page's text
+#: colour: no single colour reaches the 4.5:1 of normal text on both white and #111111.
+#: Charts keep the original vermillion.
 HIGHLIGHT = "#C05000"

@@ -314,7 +314,7 @@ def test_big_three_d_hides_blocks():
 
 
 def mark(tex: str) -> str:
-    return r"{\color{" + VERMILLION + r"}{\boxed{" + tex + "}}}"
+    return r"\bbox[2px,border:2px solid " + VERMILLION + "]{" + tex + "}"
 
 
 def test_highlight_one_index_per_row():
@@ -333,11 +333,32 @@ def test_highlight_boolean_mask():
     assert to_latex(2.5, highlight=True) == mark("2.50")
 
 
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        c = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_highlight_keeps_text_colour_and_its_box_meets_aa_in_light_and_dark():
+    # The number inside keeps the theme's text colour (no \color): the only colour is the box's,
+    # a graphic, for which WCAG 2.1 AA (1.4.11) asks 3:1 on white and on Lab's dark #111111.
+    tex = to_latex(torch.tensor([0.1, 0.7]), highlight=1)
+    assert r"\color" not in tex and mark("0.700") in tex
+    assert _contrast(VERMILLION, "#ffffff") >= 3 and _contrast(VERMILLION, "#111111") >= 3
+    assert round(_contrast(VERMILLION, "#ffffff"), 2) == 4.78 and round(_contrast(VERMILLION, "#111111"), 2) == 3.95
+
+
 def test_highlight_survives_summarising_and_custom_colour():
     x = torch.zeros(1000, 10)
     target = torch.full((1000,), 9)
     rows = _cells(to_latex(x, highlight=target, settings=LookSettings(highlight_color="#0072B2")))
-    assert all(row[-1] == r"{\color{#0072B2}{\boxed{0}}}" for row in rows if row[0] != r"\vdots")
+    assert all(row[-1] == r"\bbox[2px,border:2px solid #0072B2]{0}" for row in rows if row[0] != r"\vdots")
 
 
 @pytest.mark.parametrize(
@@ -593,12 +614,13 @@ MathJax.Hub.Queue(function () { window.mathjaxDone = true; });
 
 
 @pytest.mark.browser
-def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
-    r"""MathJax 2.7.7 with the v2 ``\color`` and with color.js: no parse error, colour on the marked entries only."""
+def test_mathjax2_draws_the_sample_and_boxes_only_marked_entries(chromium):
+    r"""MathJax 2.7.7 with the v2 ``\color`` and with color.js: no parse error, a box around the marked entries
+    only, and no text drawn in the highlight colour."""
     assert (MATHJAX2 / "MathJax.js").is_file(), f"{MATHJAX2} is missing: run {install_hint()}"
     torch.manual_seed(7)
     x = torch.tensor([[0.5, -1.25, 3.0], [2.0, 0.125, -7.0]])
-    # The scalar is followed by more math: a colour switch that leaked past its entry would colour "+ 1".
+    # The scalar is followed by more math: a box or colour that leaked past its entry would take in "+ 1".
     marked = to_latex(x, highlight=torch.tensor([1, 2])) + " + " + to_latex(-1.5, highlight=True) + " + 1"
     snippets = [*_sample(), marked, r"\fracc{1}{2}"]
     body = "".join(f"<div id='s{i}'>$${s}$$</div>" for i, s in enumerate(snippets))
@@ -620,10 +642,15 @@ def test_mathjax2_draws_the_sample_and_colours_only_marked_entries(chromium):
         tab.goto(f"{origin}/page.html")
         tab.wait_for_function("window.mathjaxDone === true", timeout=60_000)
         assert tab.evaluate("window.texErrors") == [r"Undefined control sequence \fracc"]
-        coloured = tab.evaluate(
-            """id => Array.from(document.querySelectorAll(`#${id} [style*="color: rgb(192, 80, 0)"]`))
-            .map(e => e.textContent)""",
+        boxed, coloured = tab.evaluate(
+            """id => {
+              const all = Array.from(document.querySelectorAll(`#${id} [style]`));
+              const boxed = all.filter(e => /border[^;]*rgb\\(192, 80, 0\\)/.test(e.getAttribute('style')));
+              const coloured = all.filter(e => getComputedStyle(e).color === 'rgb(192, 80, 0)');
+              return [boxed.map(e => e.textContent), coloured.map(e => e.textContent)];
+            }""",
             f"s{len(snippets) - 2}",
         )
-        assert coloured == ["\u22121.25", "\u22127", "\u22121.50"], extra
+        assert boxed == ["\u22121.25", "\u22127", "\u22121.50"], extra
+        assert coloured == [], extra
         tab.close()
