@@ -2,7 +2,7 @@
 
 - :func:`look`, :func:`to_latex`, :func:`to_markdown`: show tensors as LaTeX inline with prose.
 - :class:`LogitsExplorer`, :class:`BinaryExplorer`, :class:`StabilityExplorer`,
-  :class:`DistributionExplorer`: live sliders.
+  :class:`DistributionExplorer`: live sliders; :class:`TrainingPlayer`: a training run to play.
 - :func:`check`: the self-check behind every exercise.
 
 The names are loaded on first use (PEP 562 module ``__getattr__``), so ``import helper``
@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "BinaryExplorer": "helper.explorers",
     "StabilityExplorer": "helper.explorers",
     "DistributionExplorer": "helper.explorers",
+    "TrainingPlayer": "helper.explorers",
     "check": "helper.exercises",
 }
 
@@ -32,7 +33,7 @@ __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from helper.exercises import check
-    from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
+    from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer, TrainingPlayer
     from helper.look import LookSettings, look, to_latex, to_markdown
 
 

@@ -143,7 +143,7 @@ def live_widget_count(nb: nbformat.NotebookNode) -> int:
     return sum(1 for m in state.values() if m.get("model_module") == ANYWIDGET_MODULE)
 
 
-_EXPLORER_CALL = re.compile(r"\b[A-Z]\w*Explorer\(")
+_EXPLORER_CALL = re.compile(r"\b[A-Z]\w*(?:Explorer|Player)\(")  # the explorers and the TrainingPlayer
 
 
 def _creates_explorer(nb: nbformat.NotebookNode) -> bool:

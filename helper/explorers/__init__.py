@@ -10,6 +10,9 @@ r"""Live explorers: sliders that move logits; the page computes and draws, torch
   dtype produces them; the gauge shows ``logsumexp(z)``, the log of the sum that overflows.
 - :class:`DistributionExplorer` -- logits and a target distribution q: ``H(q)``,
   ``KL(q || p)`` and the cross-entropy ``H(q, p) = H(q) + KL`` with its floor, nats or bits.
+- :class:`TrainingPlayer` -- Play, Step, "Back to step 0" and a step slider over a
+  gradient-descent run (notebook 08): decision regions, points, the loss curve and a readout,
+  each frame computed in the page from that step's ``W, b``.
 
 Show one by making it the last expression of a cell.
 
@@ -58,9 +61,10 @@ alone.
 CSS classes (stable, for browser tests)
 ---------------------------------------
 ``l2l-explorer`` (root), ``l2l-logits-explorer`` / ``l2l-binary-explorer`` /
-``l2l-stability-explorer`` / ``l2l-distribution-explorer``; ``l2l-formula``,
+``l2l-stability-explorer`` / ``l2l-distribution-explorer`` / ``l2l-training-player``; ``l2l-formula``,
 ``l2l-controls``, ``l2l-logit`` (+ ``l2l-logit-<i>``), ``l2l-q-<i>``, ``l2l-target``,
-``l2l-temperature``, ``l2l-shift``, ``l2l-scale``, ``l2l-dtype``, ``l2l-unit``;
+``l2l-temperature``, ``l2l-shift``, ``l2l-scale``, ``l2l-dtype``, ``l2l-unit``,
+``l2l-play`` / ``l2l-step`` / ``l2l-back`` (the player's buttons), ``l2l-step-slider``;
 ``l2l-loss`` (the ``aria-live`` readout; ``l2l-results`` in the StabilityExplorer),
 ``l2l-chart`` (its ``<text class="l2l-numbers">`` hold the numbers), ``l2l-check`` ("torch
 agrees"), ``l2l-error`` (hidden until an update fails).
@@ -70,5 +74,6 @@ from helper.explorers.binary import BinaryExplorer
 from helper.explorers.distribution import DistributionExplorer
 from helper.explorers.logits import LogitsExplorer
 from helper.explorers.stability import StabilityExplorer
+from helper.explorers.training import TrainingPlayer
 
-__all__ = ["LogitsExplorer", "BinaryExplorer", "StabilityExplorer", "DistributionExplorer"]
+__all__ = ["LogitsExplorer", "BinaryExplorer", "StabilityExplorer", "DistributionExplorer", "TrainingPlayer"]

@@ -4,8 +4,10 @@ One JupyterLab session, one scratch notebook, every widget driven by real key pr
 (Playwright's ``page.keyboard.press("ArrowRight")`` on the focused slider):
 
 - the four explorers (``LogitsExplorer``, ``BinaryExplorer``, ``StabilityExplorer``,
-  ``DistributionExplorer``): anywidgets whose page computes and draws on each input event,
-  while the kernel verifies with torch and the page shows "torch agrees";
+  ``DistributionExplorer``) and the ``TrainingPlayer`` (ArrowRight on its step slider: one
+  gradient step, decision regions and loss curve redrawn): anywidgets whose page computes and
+  draws on each input event, while the kernel verifies with torch and the page shows "torch
+  agrees";
 - ``OLD kernel LogitsExplorer``: the previous kernel-computed explorer, kept runnable as a
   bench fixture (``tests/bench/old_logits_explorer.py``): each move waits for the kernel,
   which sends back a new loss line and SVG;
@@ -105,7 +107,8 @@ CELLS = [
     "import ipywidgets as widgets\n"
     "import matplotlib.pyplot as plt\n"
     "import torch\n"
-    "from helper import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer\n"
+    "from helper import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer, TrainingPlayer\n"
+    "from helper.training import make_blobs\n"
     f"sys.path.insert(0, {str(HERE)!r})\n"
     "from old_logits_explorer import OldLogitsExplorer\n"
     "%matplotlib inline\n" + _DELAY_HOOK,
@@ -120,6 +123,8 @@ CELLS = [
     "BinaryExplorer(-3.0, 1)",
     "StabilityExplorer([1.0, 2.0, 3.0])",
     f"DistributionExplorer({START}, [0.1, 0.6, 0.1, 0.1, 0.1])",
+    # notebook 08's data; 500 steps, so that every press of both phases moves it (the slider stops at the end)
+    "TrainingPlayer(*make_blobs(40, seed=0), steps=500, lr=0.5)",
     f"OldLogitsExplorer({START}, 1)",
     # the naive baseline: a new matplotlib figure on every move
     "def show_softmax(z_0=-2.0, z_1=1.0, z_2=0.1, z_3=-1.2, z_4=0.5):\n"
@@ -146,11 +151,13 @@ TARGETS = [
     ("BinaryExplorer", ".l2l-binary-explorer", ".l2l-binary-explorer input[type=range]", EXPLORER),
     ("StabilityExplorer", ".l2l-stability-explorer", ".l2l-stability-explorer input[type=range]", EXPLORER),
     ("DistributionExplorer", ".l2l-distribution-explorer", ".l2l-distribution-explorer input[type=range]", EXPLORER),
+    ("TrainingPlayer", ".l2l-training-player", ".l2l-training-player input[type=range]", EXPLORER),
     ("OLD kernel LogitsExplorer", ".bench-old-logits", ".bench-old-logits .l2l-old-logit-0 .noUi-handle", "kernel"),
     ("bare slider -> HTML (floor)", ".bench-floor", ".bench-floor .noUi-handle", "kernel"),
     ("@interact + matplotlib", ".widget-interact", ".widget-interact .widget-slider .noUi-handle", "kernel"),
 ]
-OLD, BASELINE = TARGETS[4][0], TARGETS[6][0]
+OLD, BASELINE = "OLD kernel LogitsExplorer", "@interact + matplotlib"
+assert {OLD, BASELINE} <= {name for name, *_ in TARGETS}
 # Not part of the visible update: the kernel's verification line, timed on its own.
 CHECK = ".l2l-check"
 

@@ -9,6 +9,8 @@ test writes no tracked file. Each page, in one load:
 - renders every explorer of its saved widget state, with no kernel; on each explorer, key
   presses on its first slider move the slider to the positions precomputed here, and the
   numbers shown change and equal what torch computes in Python for those positions;
+- the TrainingPlayer (notebook 08) plays too: keys on its step slider, Step, Play to the
+  last step and Back to step 0, each showing the numbers of torch's run (``train``);
 - has 0 axe-core (WCAG 2.1 A/AA) violations.
 """
 
@@ -26,6 +28,7 @@ import pytest
 from helper.course.html import build
 from helper.course.notebooks import notebooks as course_notebooks, title
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
+from helper.training import History, train
 from labdriver import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -104,8 +107,7 @@ EXPLORER = ".l2l-explorer:not(.jupyter-widgets)"
 _JS_VIEWS = """
 (EXPLORER) => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => {
   const out = s.parentElement;
-  // An explorer is an anywidget view; ipywidgets containers (the TrainingPlayer) are computed
-  // in the kernel and are not expected to be live here.
+  // An explorer (the TrainingPlayer too) is an anywidget view; other widgets are not live here.
   const ex = out.querySelector(EXPLORER);
   return {model_id: JSON.parse(s.textContent).model_id, explorer: ex ? ex.className : null};
 })
@@ -186,6 +188,70 @@ def _torch_after_move(kind: str, state: dict, position: float) -> dict[str, Any]
     return explorer.state()
 
 
+PLAYER = "l2l-training-player"
+# The player's readout: "step 4 of 60 · loss 0.5123 (started at log 3 = 1.0986) · accuracy 85.0% · mean logit length 0.61"
+_PLAYER_READOUT = re.compile(
+    r"step (\d+) of (\d+) \u00b7 loss (\d+\.\d{4}) \(started at log 3 = 1\.0986\) \u00b7 "
+    r"accuracy (\d+\.\d)% \u00b7 mean logit length (\d+\.\d{2})$"
+)
+
+
+def _player_run(state: dict) -> History:
+    """torch's run for a saved player: ``train`` on its points, and it must be the run the page carries."""
+    import torch
+
+    X, y = torch.tensor(state["points"]), torch.tensor(state["classes"])
+    run = train(X, y, steps=state["steps"], lr=state["lr"])
+    assert state["W"] == run.W.tolist() and state["b"] == run.b.tolist(), "the saved run is not torch's"
+    return run
+
+
+def _check_player(explorer: Any, run: History, k: int, what: str) -> None:
+    """The player's readout shows step ``k`` with torch's numbers, to the printed digits."""
+    text = explorer.locator(".l2l-loss").text_content()
+    found = _PLAYER_READOUT.match(text)
+    assert found, f"player after {what}: readout {text!r}"
+    step, steps, loss, acc, norm = found.groups()
+    assert (int(step), int(steps)) == (k, run.steps), f"player after {what}: {text!r}, expected step {k}"
+    for shown, want, half in ((loss, run.loss[k].item(), 5e-5), (acc, 100 * run.accuracy[k].item(), 5e-2),
+                              (norm, run.logit_norm[k].item(), 5e-3)):
+        assert abs(float(shown) - want) <= half * 1.001, f"player after {what}: {text!r}; torch: {want}"
+    label = explorer.locator("svg[role=img]").get_attribute("aria-label")
+    assert label.startswith(f"Training step {k} of {run.steps}: loss {loss},"), label
+    assert explorer.locator(".l2l-error:not([hidden])").count() == 0, "the player shows an error"
+
+
+def _drive_player(page: Any, explorer: Any, state: dict) -> None:
+    """Keys on the step slider, Step, Play to the end, Back to step 0: no kernel, torch's numbers."""
+    run = _player_run(state)
+    k = state["step"]
+    _check_player(explorer, run, k, "loading")
+    chart_before = explorer.locator(".l2l-chart").inner_html()
+    slider = explorer.get_by_role("slider", name="training step", exact=True)
+    slider.focus()
+    for _ in range(PRESSES):
+        page.keyboard.press("ArrowRight")
+    k = min(k + PRESSES, run.steps)
+    assert slider.input_value() == str(k)
+    _check_player(explorer, run, k, f"{PRESSES} x ArrowRight on the step slider")
+    assert explorer.locator(".l2l-chart").inner_html() != chart_before, "the player's chart did not change"
+    explorer.get_by_role("button", name="Step", exact=True).click()
+    k = min(k + 1, run.steps)
+    _check_player(explorer, run, k, "Step")
+    assert "needs a running kernel" in explorer.locator(".l2l-check").text_content()
+    play = explorer.get_by_role("button", name="Play", exact=True)
+    play.click()
+    page.wait_for_function(
+        "(el) => el.querySelector('.l2l-play').getAttribute('aria-pressed') === 'false'",
+        arg=explorer.element_handle(), timeout=run.steps * 1000,
+    )
+    _check_player(explorer, run, run.steps, "Play")
+    explorer.get_by_role("button", name="Back to step 0", exact=True).click()
+    _check_player(explorer, run, 0, "Back to step 0")
+    # the saved widget state holds torch's result for step 0 (the notebook's run): it agrees
+    assert explorer.locator(".l2l-check").text_content() == "\u2713 torch agrees"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callable) -> None:
     path = pages / f"{notebook.stem}.html"
@@ -210,10 +276,13 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
     assert len(views) == expected_live, f"{len(views)} explorers drawn, {expected_live} in the saved state"
 
     for n, view in enumerate(views):
-        kind = _kind(view["explorer"])
         state = models[view["model_id"]]["state"]
         explorer = page.locator(EXPLORER).nth(n)
         explorer.scroll_into_view_if_needed()
+        if PLAYER in view["explorer"].split():
+            _drive_player(page, explorer, state)
+            continue
+        kind = _kind(view["explorer"])
         slider = explorer.locator("input[type=range]").first
         step, low = float(slider.get_attribute("step")), float(slider.get_attribute("min"))
         _, trait, index, keys = KINDS[kind]
@@ -260,5 +329,5 @@ def test_built_notebooks_carry_live_explorers(pages: Path) -> None:
             "".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"
         )
         source = (pages / f"{notebook.stem}.html").read_text(encoding="utf-8")
-        if re.search(r"\b[A-Z][a-z]+Explorer\(", code):
+        if re.search(r"\b[A-Z][a-z]+(?:Explorer|Player)\(", code):
             assert re.search(r'"model_module":\s*"anywidget"', source), f"{notebook.name}: no live explorer in its page"

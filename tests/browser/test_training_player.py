@@ -1,78 +1,138 @@
-"""The TrainingPlayer of notebook 08 in a real JupyterLab: Step, Play and Back move training live.
+"""The TrainingPlayer of notebook 08 in a real JupyterLab: Step, Play, Back and the step slider.
 
-A scratch notebook builds a short player; the test presses its buttons (keyboard for Step,
-as a keyboard-only learner would) and reads the aria-live readout and the chart's text
-alternative, which must name the step the kernel computed; then axe-core (WCAG 2.1 A/AA)
-checks the player in the dark and light themes.
+A scratch notebook builds a short player; the test presses its buttons (Enter on a focused
+button, as a keyboard-only learner would, and clicks) and keys on its step slider (arrows,
+Home/End, PageUp/PageDown), and reads the aria-live readout and the chart's text
+alternative: the page computes them from the step's W, b, and they must show torch's
+numbers of the run (``helper.training.train``) to the printed digits; then the page must say
+that the kernel's torch agrees. axe-core (WCAG 2.1 A/AA) checks the player in the dark and
+light themes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from labdriver import NotebookPage, axe_violations, set_theme, write_notebook
+from labdriver import NotebookPage, axe_violations, screenshot_dir, set_theme, write_notebook
 
-from helper.training import make_blobs, train
+from helper._format import fmt
+from helper.training import History, make_blobs, train
 
 pytestmark = pytest.mark.browser
 
+STEPS = 6
 _SETUP = (
     "from helper.training import make_blobs\n"
     "from helper.training_view import TrainingPlayer\n"
     "X, y = make_blobs(30, seed=0)\n"
-    "player = TrainingPlayer(X, y, steps=6, lr=0.5)\n"
+    f"player = TrainingPlayer(X, y, steps={STEPS}, lr=0.5)\n"
     "player"
 )
+PLAYER = ".l2l-training-player"
 
 
-def _readout(nb: NotebookPage) -> str:
-    return nb.page.locator(".l2l-explorer [aria-live=polite]").first.inner_text()
-
-
-def _wait_step(nb: NotebookPage, step: int, total: int) -> None:
-    nb.page.wait_for_function(
-        """([step, total]) => {
-          const el = document.querySelector('.l2l-explorer [aria-live=polite]');
-          const svg = document.querySelector('.l2l-explorer svg[role=img]');
-          return el && el.textContent.includes(`step ${step} of ${total}`)
-            && svg && svg.getAttribute('aria-label').startsWith(`Training step ${step} of ${total}:`);
-        }""",
-        arg=[step, total],
-        timeout=20_000,
-        polling=100,
+def expected_readout(h: History, k: int) -> str:
+    """The player's readout at step ``k``, written from torch's numbers (training.js writes it)."""
+    return (
+        f"step {k} of {h.steps} \u00b7 loss {fmt(h.loss[k].item(), '.4f')} (started at log 3 = 1.0986) \u00b7 "
+        f"accuracy {fmt(100 * h.accuracy[k].item(), '.1f')}% \u00b7 mean logit length {fmt(h.logit_norm[k].item(), '.2f')}"
     )
 
 
-def test_step_play_and_back_update_readout_and_chart(open_notebook: Callable[[str], NotebookPage], lab_root: Path) -> None:
+def _shows(nb: NotebookPage, h: History, k: int, what: str) -> None:
+    """The readout and the chart's text alternative show step ``k``, and torch agrees."""
+    want = expected_readout(h, k)
+    js = """([sel, want, k, n]) => {
+      const root = document.querySelector(sel);
+      const read = root && root.querySelector('.l2l-loss');
+      const svg = root && root.querySelector('svg[role=img]');
+      const check = root && root.querySelector('.l2l-check');
+      return read && read.textContent === want && svg
+        && svg.getAttribute('aria-label').startsWith(`Training step ${k} of ${n}:`)
+        && check.textContent === '\\u2713 torch agrees';
+    }"""
+    try:
+        nb.page.wait_for_function(js, arg=[PLAYER, want, k, h.steps], timeout=20_000, polling=50)
+    except Exception:  # noqa: BLE001 - say what is shown instead of a bare timeout
+        shown = nb.page.locator(f"{PLAYER} .l2l-loss").inner_text()
+        check = nb.page.locator(f"{PLAYER} .l2l-check").inner_text()
+        raise AssertionError(f"after {what}: shows {shown!r} ({check!r}), expected {want!r} and torch agreeing") from None
+    label = nb.page.locator(f"{PLAYER} svg[role=img]").get_attribute("aria-label")
+    assert f"loss {fmt(h.loss[k].item(), '.4f')}" in label, label
+
+
+def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str], NotebookPage], lab_root: Path) -> None:
     write_notebook(lab_root / "_scratch_player.ipynb", [_SETUP])
     nb = open_notebook("_scratch_player.ipynb")
     nb.run_all()
-    _wait_step(nb, 0, 6)
-    ref = train(*make_blobs(30, seed=0), steps=6, lr=0.5)
+    ref = train(*make_blobs(30, seed=0), steps=STEPS, lr=0.5)
+    page = nb.page
+    _shows(nb, ref, 0, "first display")
+    player = page.locator(PLAYER)
+    assert player.locator(".l2l-loss").get_attribute("aria-live") == "polite"
 
-    step = nb.page.get_by_role("button", name="Step", exact=True)
-    step.focus()
-    nb.page.keyboard.press("Enter")
-    _wait_step(nb, 1, 6)
-    assert f"loss {ref.loss[1].item():.4f}" in _readout(nb)
-    label = nb.page.locator(".l2l-explorer svg[role=img]").first.get_attribute("aria-label")
-    assert label.startswith("Training step 1 of 6") and f"loss {ref.loss[1].item():.4f}" in label
+    # Step by keyboard: Tab from Play reaches it, its focus is visible, Enter moves one step
+    step = page.get_by_role("button", name="Step", exact=True)
+    play = page.get_by_role("button", name="Play", exact=True)
+    play.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Step"
+    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert outline[0] != "none" and outline[1] >= 2, f"keyboard focus not visible: outline {outline}"
+    page.keyboard.press("Enter")
+    _shows(nb, ref, 1, "Enter on Step")
 
-    nb.page.get_by_role("button", name="Play", exact=True).click()
-    _wait_step(nb, 6, 6)
-    # At the end the Play model stops itself; the link turns the named button back to "Play".
-    nb.page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)
-    assert f"loss {ref.loss[6].item():.4f}" in _readout(nb)
+    # Play: a toggle (aria-pressed) that runs in the page to the last step and stops there
+    assert play.get_attribute("aria-pressed") == "false"
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    _shows(nb, ref, STEPS, "Play")
+    page.wait_for_function("(sel) => document.querySelector(sel + ' .l2l-play').getAttribute('aria-pressed') === 'false'",
+                           arg=PLAYER, timeout=10_000)
+    step.click()  # past the end: stays at the last step
+    _shows(nb, ref, STEPS, "Step at the end")
 
-    nb.page.get_by_role("button", name="Back to step 0", exact=True).click()
-    _wait_step(nb, 0, 6)
-    assert re.search(r"loss 1\.0986", _readout(nb))
+    back = page.get_by_role("button", name="Back to step 0", exact=True)
+    back.focus()
+    page.keyboard.press("Space")
+    _shows(nb, ref, 0, "Space on Back to step 0")
+
+    # the step slider, by keyboard alone
+    slider = page.get_by_role("slider", name="training step", exact=True)
+    assert slider.get_attribute("data-lm-suppress-shortcuts") == "true"
+    slider.focus()
+    for key, k in (("ArrowRight", 1), ("ArrowRight", 2), ("End", STEPS), ("ArrowLeft", STEPS - 1), ("Home", 0),
+                   ("PageUp", 1), ("PageDown", 0)):
+        page.keyboard.press(key)
+        _shows(nb, ref, k, f"{key} on the step slider")
+        assert slider.input_value() == str(k)
+
+    # Pause: Play pressed again stops the timer where it is
+    slider.focus()
+    page.keyboard.press("End")
+    _shows(nb, ref, STEPS, "End on the step slider")
+    play.click()  # at the end, Play starts again from step 0
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false"
+    paused = int(slider.input_value())
+    assert paused < STEPS, "Play at the last step starts again from step 0"
+    page.wait_for_timeout(500)
+    assert int(slider.input_value()) == paused, "a paused player moved on"
+    _shows(nb, ref, paused, "Pause")
+
     assert not nb.problems()
+    slider.focus()
+    page.keyboard.press("End")
+    _shows(nb, ref, STEPS, "End on the step slider")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    shots = screenshot_dir()  # build/screenshots under `make screenshots`, else a temp folder
+    shots.mkdir(parents=True, exist_ok=True)
+    player.screenshot(path=str(shots / "training_player.png"), animations="disabled")
     for theme in ("JupyterLab Dark", "JupyterLab Light"):
-        set_theme(nb.page, theme)
-        violations = axe_violations(nb.page, include=['.l2l-explorer'])
+        set_theme(page, theme)
+        violations = axe_violations(page, include=[".l2l-explorer"])
         assert not violations, f"{theme}: " + "\n".join(violations)

@@ -58,10 +58,11 @@ def test_bad_input_is_named(tmp_path: Path) -> None:
         build([tmp_path / "nope.txt"], tmp_path)
 
 
-def test_stale_explorer_outputs_fail_the_build(tmp_path: Path) -> None:
-    """A notebook that creates an explorer but saved no live one would give a frozen page."""
+@pytest.mark.parametrize("code", ["LogitsExplorer([1.0, 2.0])", "player = TrainingPlayer(X, y, steps=60)"])
+def test_stale_explorer_outputs_fail_the_build(tmp_path: Path, code: str) -> None:
+    """A notebook that creates an explorer (or the TrainingPlayer) but saved no live one would give a frozen page."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Stale"), nbformat.v4.new_code_cell("LogitsExplorer([1.0, 2.0])")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Stale"), nbformat.v4.new_code_cell(code)]
     path = tmp_path / "01_stale.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(RuntimeError, match=r"(?s)01_stale.ipynb: its code creates an explorer .*make outputs"):

@@ -26,6 +26,11 @@ stability exp, sum,    2        1 (float16: 1 ulp of half; inf/nan/0 must match 
 naive, max trick,
 torch.logsumexp        2        max |z| (the max trick adds m back)
 H(q), KL, H(q, p)      16       max(H(q), H(q, p), 1) (a sum of C terms q log q, q log p)
+region confidence      4        1 (softmax of a grid point's logits X W^T + b; torch's matmul
+                                may fuse a multiply-add, the page rounds each product)
+region argmax          0        exactly equal
+mean loss, logit norm  8        max(value, 1) (a mean over N points; torch adds in float32)
+accuracy               0        exactly equal
 f16roundExact          0        equal to Math.f16round and to torch's float16 cast
 =====================  =======  ===========================================================
 
@@ -277,7 +282,7 @@ def test_float16_rounding_is_exact(run):
 
 def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
     """compose() gives each explorer ONE module (no relative imports) that an engine can load."""
-    for name in ("logits.js", "binary.js", "stability.js", "distribution.js"):
+    for name in ("logits.js", "binary.js", "stability.js", "distribution.js", "training.js"):
         src = compose(name)
         assert "from \"./" not in src and src.count("export default") == 1, name
         path = tmp_path / f"composed_{name.replace('.js', '.mjs')}"
@@ -361,3 +366,66 @@ def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format
     assert out["f1"] == [fmt(x, ".1f") for x in xs]
     assert out["p3"] == [fmt(x, "+.3f") for x in xs]
     assert out["big"] == [fmt(1234567.5, ".5g"), fmt(-9.87654e40, ".5g"), fmt(12.5, ".4f")]
+
+
+_CLASSIFIER_RUNNER = r"""
+import { cellCentres, classifierStats, regionGrid } from %s;
+import { readFileSync } from "node:fs";
+const cases = JSON.parse(readFileSync(process.argv[2], "utf8"));
+console.log(JSON.stringify(cases.map((c) => ({
+  grid: regionGrid(c.box, c.n, c.W, c.b),
+  stats: classifierStats(c.points, c.classes, c.W, c.b),
+  xs: cellCentres(c.box[0], c.box[1], c.n),
+}))));
+"""
+
+
+def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
+    """TrainingPlayer's page (training.js via lossmath.js) computes the decision regions of random
+    W, b on a grid (softmax and argmax) and the loss, accuracy and mean logit length on random
+    points, as torch computes them in float32 (the same grid as helper/explorers/training.py)."""
+    from helper.explorers.training import _grid_points
+
+    gen = torch.Generator().manual_seed(20261125)
+    cases = []
+    for k in range(60):
+        scale = (0.0, 0.1, 1.0, 3.0, 8.0)[k % 5]  # W = 0 (every probability 1/3) to confident models
+        n_points = 1 + k * 5
+        X = 2 * torch.randn(n_points, 2, generator=gen)
+        lo, hi = X.min(0).values - 0.3, X.max(0).values + 0.3
+        cases.append({
+            "box": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
+            "n": 22,
+            "W": (scale * torch.randn(3, 2, generator=gen)).tolist(),
+            "b": (scale * torch.randn(3, generator=gen)).tolist(),
+            "points": X.tolist(),
+            "classes": torch.randint(0, 3, (n_points,), generator=gen).tolist(),
+        })
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    runner = tmp_path / "classifier.mjs"
+    runner.write_text(_CLASSIFIER_RUNNER % json.dumps((JS_DIR / "lossmath.js").as_uri()))
+    proc = subprocess.run([_node(), str(runner), str(tmp_path / "cases.json")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    errors: list[str] = []
+    for c, js in zip(cases, json.loads(proc.stdout)):
+        W, b = torch.tensor(c["W"]), torch.tensor(c["b"])
+        grid = _grid_points(c["box"])
+        assert js["xs"] == grid[:22, 0].tolist(), "the page's grid is not the kernel's"
+        probs = torch.softmax(grid @ W.T + b, dim=1)
+        confidence, region = probs.max(dim=1)
+        what = f"W={c['W']} b={c['b']}"
+        _check(errors, f"{what} confidence", js["grid"]["confidence"], confidence.tolist(), "float32", 4, 1)
+        if js["grid"]["region"] != region.tolist():
+            errors.append(f"{what} region differs")
+        X, y = torch.tensor(c["points"]), torch.tensor(c["classes"])
+        Z = X @ W.T + b
+        ref = {
+            "loss": F.cross_entropy(Z, y).item(),
+            "accuracy": (Z.argmax(dim=1) == y).float().mean().item(),
+            "logit_norm": Z.norm(dim=1).mean().item(),
+        }
+        for key in ("loss", "logit_norm"):
+            _check(errors, f"{what} {key}", js["stats"][key], ref[key], "float32", 8, 1)
+        _check(errors, f"{what} accuracy", js["stats"]["accuracy"], ref["accuracy"], "float32", 0)
+    assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
+    assert {r for js in json.loads(proc.stdout) for r in js["grid"]["region"]} == {0, 1, 2}

@@ -6,6 +6,9 @@ import math
 
 import matplotlib
 import pytest
+
+import helper
+import helper.explorers
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
@@ -21,6 +24,9 @@ from helper.training import (
     train,
     training_curves,
 )
+from helper.explorers._base import Explorer
+from helper.explorers._esm import compose
+from helper.explorers.training import _grid_points
 from helper.training_view import TrainingPlayer
 
 
@@ -246,47 +252,86 @@ def test_figures_are_plain_figures_outside_pyplot(blobs):
 
 
 # ---------------------------------------------------------------- the player widget
-def test_player_shows_the_run_that_train_computes(blobs):
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_player_carries_the_run_that_train_computes(blobs):
     X, y = blobs
     player = TrainingPlayer(X, y, steps=12, lr=0.5)
     ref = train(X, y, steps=12, lr=0.5)
-    assert isinstance(player.history, History)
+    assert isinstance(player, Explorer) and isinstance(player.history, History)
     torch.testing.assert_close(player.history.loss, ref.loss)
+    # the page draws from these traits: exactly the run's float32 values, as plain lists
+    assert player.W == ref.W.tolist() and player.b == ref.b.tolist()
+    assert player.loss == ref.loss.tolist() and player.accuracy == ref.accuracy.tolist()
+    assert player.logit_norm == ref.logit_norm.tolist()
+    assert player.points == X.tolist() and player.classes == y.tolist() and player.steps == 12
+    x0, x1, y0, y1 = player.box
+    assert x0 < float(X[:, 0].min()) and x1 > float(X[:, 0].max()) and y0 < float(X[:, 1].min()) < y1
     assert player.step == 0 and repr(player).startswith("TrainingPlayer: step 0/12, loss=1.0986")
-    player.step_button.click()
-    player.step_button.click()
+    assert repr(player) == (
+        "TrainingPlayer: step 0/12, loss=1.0986 (log 3 = 1.0986), accuracy=0.333, mean logit norm=0.000"
+    )
+
+
+def test_player_steps_are_recomputed_by_torch_for_the_page(blobs):
+    X, y = blobs
+    player = TrainingPlayer(X, y, steps=12, lr=0.5)
+    ref = train(X, y, steps=12, lr=0.5)
+    player.set_state({"step": 2})  # what the page sends when Step is pressed twice
     s = player.state()
-    assert s["step"] == 2 and s["loss"] == pytest.approx(ref.loss[2].item())
-    assert s["accuracy"] == pytest.approx(ref.accuracy[2].item())
-    assert f"{ref.loss[2].item():.4f}" in player.readout.value and 'aria-live="polite"' in player.readout.value
-    player.play.value = 12
-    player.step_button.click()  # past the end: stays at the last step
+    assert s["step"] == 2 and s["loss"] == ref.loss[2].item() and s["accuracy"] == ref.accuracy[2].item()
+    assert s["logit_norm"] == ref.logit_norm[2].item() and s["log_C"] == pytest.approx(math.log(3))
+    # the grid the page tints: torch's softmax of each cell centre's logits
+    grid = _grid_points(player.box)
+    assert grid.shape == (22 * 22, 2) and grid.dtype == torch.float32
+    probs = torch.softmax(grid @ ref.W[2].T + ref.b[2], dim=1)
+    assert s["confidence"] == probs.max(dim=1).values.tolist() and s["region"] == probs.argmax(dim=1).tolist()
+    assert set(s["region"]) == {0, 1, 2}, "after two steps every class owns a region"
+    assert player.result["inputs"] == {"step": 2} and player.result["values"]["loss"] == s["loss"]
+    assert player.result["values"]["region"] == s["region"]
+    # set from Python: the page follows; past either end it stays at the end, like the slider
+    player.step = 12
+    assert player.state()["loss"] == ref.loss[12].item()
+    player.step = 40
     assert player.step == 12
-    player.restart_button.click()
-    assert player.step == 0
-    # The named toggle says what pressing it will do; the Play view itself is hidden (unnamed icons).
-    assert player.play.layout.display == "none" and player.play_button.description == "Play"
-    player.play.playing = True  # as the browser link sets it
-    assert player.play_button.description == "Pause"
-    player.play.playing = False
-    assert player.play_button.description == "Play"
+    player.sliders[0].value = -3
+    assert player.step == 0 and player.sliders[0].description == "training step"
+    assert player.sliders[0].max == 12 and player.py_error == "" and player.last_error is None
 
 
 def test_player_output_is_deterministic_and_has_no_addresses(blobs):
     X, y = blobs
     a, b = TrainingPlayer(X, y, steps=8), TrainingPlayer(X, y, steps=8)
-    a.play.value = b.play.value = 5
-    assert a.static_svg() == b.static_svg() and a.chart.value == b.chart.value
-    bundle = a._repr_mimebundle_()
-    assert bundle["text/plain"] == repr(a) and "0x" not in bundle["text/plain"]
-    assert bundle["image/svg+xml"].startswith("<svg") and "<title>Training step 5 of 8" in bundle["image/svg+xml"]
+    a.step = b.step = 5
+    assert a.static_svg() == b.static_svg()
+    data, _ = a._repr_mimebundle_()
+    assert WIDGET_VIEW in data and data["text/plain"] == repr(a) and "0x" not in data["text/plain"]
+    assert data["image/svg+xml"].startswith("<svg") and "<title>Training step 5 of 8" in data["image/svg+xml"]
+    assert "currentColor" not in data["image/svg+xml"] and " id=" not in data["image/svg+xml"]
+    assert a.static_svg() != TrainingPlayer(X, y, steps=8).static_svg(), "the static SVG shows the step"
+
+
+def test_player_front_end_is_one_module_with_named_keyboard_controls():
+    """What the page is built from (its behaviour is tested in Node and in Chromium)."""
+    esm = TrainingPlayer._esm
+    assert esm == compose("training.js") and esm.count("export default") == 1
+    for words in ('"Play"', '"Step"', '"Back to step 0"', '"training step"', '"aria-pressed"', "clearInterval"):
+        assert words in esm, words
+    assert helper.TrainingPlayer is TrainingPlayer and helper.explorers.TrainingPlayer is TrainingPlayer
 
 
 def test_player_rejects_bad_arguments_clearly(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="steps must be an int from 1 to 500"):
         TrainingPlayer(X, y, steps=0)
+    with pytest.raises(ValueError, match="steps must be an int from 1 to 500"):
+        TrainingPlayer(X, y, steps=True)
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         TrainingPlayer(torch.zeros(5, 3), y[:5])
     with pytest.raises(ValueError, match="class indices 0, 1 or 2"):
         TrainingPlayer(X[:3], torch.tensor([0, 1, 3]))
+    with pytest.raises(TypeError, match="y must be a 1-D int64"):
+        TrainingPlayer(X, y.float())
+    with pytest.raises(ValueError, match="lr"):
+        TrainingPlayer(X, y, lr=0.0)

@@ -335,3 +335,68 @@ export function agrees(a, b, dtype = "float32", ulps = 8, scale = 1) {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   return Math.abs(a - b) <= ulps * eps(dtype) * Math.max(Math.abs(a), Math.abs(b), scale);
 }
+
+// -------------------------------------------------------------- a linear classifier (float32)
+/** The logits of one point x under a linear layer, W x + b, rounded as torch's float32 ops
+ * round them: each product, then the running sum, then + b (torch's matmul may fuse a
+ * multiply-add, 1 ulp apart). W is a list of C rows of D weights. */
+export function linearLogits(x, W, b) {
+  return W.map((row, c) => {
+    let s = Math.fround(x[0] * row[0]);
+    for (let d = 1; d < x.length; d++) s = Math.fround(s + Math.fround(x[d] * row[d]));
+    return Math.fround(s + b[c]);
+  });
+}
+
+/** The first index of the largest entry (torch.max(dim)'s index on CPU). */
+export function argmax(xs) {
+  let k = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[k]) k = i;
+  return k;
+}
+
+/**
+ * What a linear classifier (W, b) scores on points with integer classes, in float32 like torch:
+ * the mean cross-entropy, the accuracy (share of argmax = class) and the mean length of a
+ * logit vector. Means add in float64 and round once (torch adds in float32 lanes).
+ */
+export function classifierStats(points, classes, W, b) {
+  let loss = 0;
+  let right = 0;
+  let norm = 0;
+  points.forEach((x, i) => {
+    const z = linearLogits(x, W, b);
+    loss += crossEntropy(z, classes[i], 1);
+    if (argmax(z) === classes[i]) right += 1;
+    norm += Math.fround(Math.sqrt(Math.fround(z.reduce((s, v) => s + Math.fround(v * v), 0))));
+  });
+  const n = points.length;
+  return { loss: Math.fround(loss / n), accuracy: Math.fround(right / n), logit_norm: Math.fround(norm / n) };
+}
+
+/** The centres of `n` equal cells from lo to hi, each lo + (hi - lo) (i + 1/2) / n in float64,
+ * then rounded to float32 (helper/explorers/training.py makes the same grid for torch). */
+export function cellCentres(lo, hi, n) {
+  return Array.from({ length: n }, (_, i) => Math.fround(lo + ((hi - lo) * (i + 0.5)) / n));
+}
+
+/**
+ * The decision regions of (W, b) on an n x n grid over box [x0, x1, y0, y1]: for cell
+ * i = row * n + col (row 0 at y0), softmax of its centre's logits in float32, its largest
+ * probability (`confidence`) and that class (`region`).
+ */
+export function regionGrid(box, n, W, b) {
+  const xs = cellCentres(box[0], box[1], n);
+  const ys = cellCentres(box[2], box[3], n);
+  const confidence = [];
+  const region = [];
+  for (const y of ys) {
+    for (const x of xs) {
+      const p = softmax(linearLogits([x, y], W, b), 1);
+      const k = argmax(p);
+      confidence.push(p[k]);
+      region.push(k);
+    }
+  }
+  return { confidence, region };
+}
