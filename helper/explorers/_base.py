@@ -174,9 +174,6 @@ class Explorer(anywidget.AnyWidget):
     _inputs: tuple[str, ...] = ()
 
     result = traitlets.Dict().tag(sync=True)
-    #: While a key is held or a thumb dragged, the page sends its state to the kernel at most
-    #: once per ``sync_ms`` (and at once on release); 0 sends every input event.
-    sync_ms = traitlets.Int(100).tag(sync=True)
     py_error = traitlets.Unicode("").tag(sync=True)
     js_error = traitlets.Unicode("").tag(sync=True)
 

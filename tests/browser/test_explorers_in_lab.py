@@ -298,6 +298,30 @@ def test_distribution_explorer_by_keyboard(explorers_nb: NotebookPage) -> None:
     ex.screenshot("distribution_explorer")
 
 
+def test_a_held_key_never_loses_a_step_to_the_kernels_echo(explorers_nb: NotebookPage) -> None:
+    """80 ArrowRight presses as fast as the keyboard repeats: every one moves z by one step, and
+    the kernel's echoes of earlier values never pull the slider back (they did when the page set
+    a value and sent it later: an echo arriving in between overwrote the newer value)."""
+    ex = ExplorerDriver(explorers_nb, ".l2l-binary-explorer")
+    ex.keys(".l2l-logit input", "Home")
+    ex.wait_text(".l2l-logit output", "-30.0", "Home on z")
+    ex.page.evaluate(
+        """sel => { const input = document.querySelector(sel);
+                    window.__zs = []; input.addEventListener('input', () => window.__zs.push(Number(input.value))); }""",
+        ".l2l-binary-explorer .l2l-logit input",
+    )
+    for _ in range(80):
+        ex.page.keyboard.press("ArrowRight")
+    z = -22.0
+    y = int(ex.root.locator(".l2l-target button[aria-pressed=true]").text_content().removeprefix("y = "))
+    ex.wait_text(".l2l-logit output", "-22.0", "80 x ArrowRight on z")
+    seen = ex.page.evaluate("() => window.__zs")
+    assert seen == pytest.approx([-30.0 + 0.1 * (i + 1) for i in range(80)], abs=1e-9), seen
+    ex.expect(".l2l-loss", f"loss = {_num(_bce(z, y)[1])}", "80 x ArrowRight on z")
+    ex.page.wait_for_timeout(500)  # late echoes would land now
+    assert float(ex.root.locator(".l2l-logit input").input_value()) == pytest.approx(z, abs=1e-9)
+
+
 def test_failing_kernel_update_shows_in_the_widget(explorers_nb: NotebookPage) -> None:
     ex = ExplorerDriver(explorers_nb, ".l2l-logits-explorer:has(.l2l-logit-2):not(:has(.l2l-logit-3))")
     error = ex.root.locator(".l2l-error")

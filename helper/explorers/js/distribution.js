@@ -4,7 +4,7 @@
 // Computed here in float32 (lossmath.js); torch verifies (F.kl_div, F.cross_entropy with a
 // probability target) in the kernel.
 import { distributionState, renormalise } from "./lossmath.js";
-import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
+import { OKABE, bars, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var>), &nbsp; <var>H</var>(<var>q</var>) = &minus;&sum;<sub><var>i</var></sub> <var>q<sub>i</sub></var> log <var>q<sub>i</sub></var>, &nbsp; " +
@@ -13,7 +13,6 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-distribution-explorer", FORMULA);
-  const sync = syncer(model, model.get("sync_ms"));
   const labels = model.get("labels");
   const named = model.get("named");
   const nameOf = (i) => (named ? ` (${labels[i]})` : "");
@@ -21,23 +20,21 @@ function render({ model, el }) {
     const s = slider({
       name: `logit z_${i}${nameOf(i)}`, label: `z_${i}`, min: model.get("lo"), max: model.get("hi"), step: 0.1, big: 1,
       value: v, cls: `l2l-logit l2l-logit-${i}`,
-      onInput: (x) => { const z = model.get("logits").slice(); z[i] = x; model.set("logits", z); sync.soon(); },
+      onInput: (x) => { const z = model.get("logits").slice(); z[i] = x; commit(model, "logits", z); },
     });
-    s.input.addEventListener("change", sync.now);
     return s;
   });
   const qSliders = model.get("q").map((v, i) => {
     const s = slider({
       name: `target probability q_${i}${nameOf(i)}`, label: `q_${i}`, min: 0, max: 1, step: 0.01, big: 0.1, value: v,
       decimals: 2, cls: `l2l-q l2l-q-${i}`,
-      onInput: (x) => { model.set("q", renormalise(model.get("q"), i, x)); sync.soon(); },
+      onInput: (x) => commit(model, "q", renormalise(model.get("q"), i, x)),
     });
-    s.input.addEventListener("change", sync.now);
     return s;
   });
   const units = ["nats", "bits"].map((u) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: u, "aria-pressed": "false" });
-    b.addEventListener("click", () => { model.set("unit_name", u); sync.now(); });
+    b.addEventListener("click", () => commit(model, "unit_name", u));
     return b;
   });
   const uRow = h("div", { class: "l2l-row l2l-unit", role: "group", "aria-label": "unit" },
@@ -89,7 +86,7 @@ function render({ model, el }) {
     model.get("q").forEach((v, i) => qSliders[i] && qSliders[i].set(v));
     draw();
   };
-  return connect(model, parts, sync, ["logits", "q", "unit_name"], fromPython, verify, draw);
+  return connect(model, parts, ["logits", "q", "unit_name"], fromPython, verify, draw);
 }
 
 export default { render };

@@ -101,42 +101,14 @@ export function frame(el, kind, formulaHtml) {
 }
 
 /**
- * Send the model's state to Python: at most once per `ms` while keys are held or a thumb is
- * dragged, and when asked (`now`) just after the next frame has been drawn. The page never
- * waits for the kernel, and the kernel's replies (busy/idle, torch's result), which JupyterLab
- * handles on the page's one main thread, cannot hold up the frame that shows the change.
+ * Set trait `name` from the page and send it to the kernel in the same task. ipywidgets keeps
+ * one message in flight and merges the rest, and applies the kernel's echo of a message only
+ * while no newer value waits: a value set now but sent later could be overwritten by the echo
+ * of an older one arriving in between (the slider would jump back under the learner's hand).
  */
-export function syncer(model, ms = 100) {
-  // ms = 0: send every input event at once (measured slower to the next frame; see _base.py)
-  let timer = null;
-  let frame = null;
-  const cancel = () => {
-    if (timer !== null) clearTimeout(timer);
-    if (frame !== null) cancelAnimationFrame(frame);
-    timer = null;
-    frame = null;
-  };
-  const flush = () => {
-    cancel();
-    model.save_changes();
-  };
-  return {
-    soon() {
-      if (!(ms > 0)) flush();
-      else if (timer === null && frame === null) timer = setTimeout(flush, ms);
-    },
-    now() {
-      cancel();
-      // a timer as well: a hidden page gets no animation frames
-      timer = setTimeout(flush, 50);
-      frame = requestAnimationFrame(() => {
-        frame = null;
-        clearTimeout(timer);
-        timer = setTimeout(flush, 0);
-      });
-    },
-    dispose: cancel,
-  };
+export function commit(model, name, value) {
+  model.set(name, value);
+  model.save_changes();
 }
 
 /** Decode a number sent by Python: floats, or "inf", "-inf", "nan" as strings (JSON has no inf). */
@@ -237,14 +209,13 @@ export function watchPyError(model, parts) {
  * `traits` changes from Python, `verify` when torch's result arrives, and Python's errors are
  * shown. Returns the view's clean-up (anywidget calls it when the view is removed).
  */
-export function connect(model, parts, sync, traits, fromPython, verify, draw) {
+export function connect(model, parts, traits, fromPython, verify, draw) {
   const events = traits.map((name) => `change:${name}`);
   events.forEach((ev) => model.on(ev, fromPython));
   model.on("change:result", verify);
   const offErr = watchPyError(model, parts);
   draw();
   return () => {
-    sync.dispose();
     events.forEach((ev) => model.off(ev, fromPython));
     model.off("change:result", verify);
     offErr();
@@ -289,6 +260,7 @@ function _build(shape) {
 }
 
 function _patch(el, old, next) {
+  if (old === next) return; // the same description (a part drawn once, e.g. fixed points): nothing to do
   if (old.tag !== next.tag || (old.text === undefined) !== (next.text === undefined)) {
     el.replaceWith(_build(next));
     return;

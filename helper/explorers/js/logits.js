@@ -2,7 +2,7 @@
 // loss, logsumexp and gradient computed here on every input event (lossmath.js, float32 like
 // torch), checked against torch's numbers from the kernel (trait `result`).
 import { logitsState } from "./lossmath.js";
-import { OKABE, bars, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
+import { OKABE, bars, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var> / <var>T</var>), &nbsp; " +
@@ -11,7 +11,6 @@ const FORMULA =
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-logits-explorer", FORMULA);
-  const sync = syncer(model, model.get("sync_ms"));
   const labels = () => model.get("labels");
   const short = (s) => (s.length <= 8 ? s : s.slice(0, 7) + "\u2026");
   const named = () => model.get("named");
@@ -25,27 +24,23 @@ function render({ model, el }) {
       onInput: (x) => {
         const z = model.get("logits").slice();
         z[i] = x;
-        model.set("logits", z); // fires change:logits -> fromPython() redraws
-        sync.soon();
+        commit(model, "logits", z); // fires change:logits -> fromPython() redraws
       },
     });
-    s.input.addEventListener("change", sync.now);
     return s;
   });
   const select = h("select", { "aria-label": "target class y", class: "l2l-select", "data-lm-suppress-shortcuts": "true" });
   labels().forEach((lab, i) => select.append(h("option", { value: i, text: named() ? `${i}: ${lab}` : String(i) })));
   select.value = String(model.get("y"));
   select.addEventListener("change", () => {
-    model.set("y", Number(select.value));
-    sync.now();
+    commit(model, "y", Number(select.value));
   });
   const targetRow = h("label", { class: "l2l-row l2l-target" }, h("span", { class: "l2l-name", text: "target y" }), select);
   const tSlider = slider({
     name: "temperature T", label: "T", min: model.get("t_min"), max: model.get("t_max"), step: 0.05, big: 0.5,
     value: model.get("T"), decimals: 2, cls: "l2l-temperature",
-    onInput: (x) => { model.set("T", x); sync.soon(); },
+    onInput: (x) => commit(model, "T", x),
   });
-  tSlider.input.addEventListener("change", sync.now);
   parts.controls.append(...logitSliders.map((s) => s.row), targetRow, tSlider.row);
 
   function draw() {
@@ -91,7 +86,7 @@ function render({ model, el }) {
     tSlider.set(model.get("T"));
     draw();
   };
-  return connect(model, parts, sync, ["logits", "y", "T"], fromPython, verify, draw);
+  return connect(model, parts, ["logits", "y", "T"], fromPython, verify, draw);
 }
 
 export default { render };

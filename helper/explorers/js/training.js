@@ -5,7 +5,7 @@
 // curve so far; then checked against torch's numbers from the kernel (trait `result`).
 // Play runs a timer in the page, so nothing waits for a kernel and it works with none.
 import { classifierStats, regionGrid } from "./lossmath.js";
-import { OKABE, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv, syncer } from "./kit.js";
+import { OKABE, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
 
 const FORMULA =
   "<var>Z</var> = <var>X</var><var>W</var><sup>&#8868;</sup> + <var>b</var>, &nbsp; " +
@@ -43,20 +43,37 @@ function pointShapes(points, classes, box) {
   return g;
 }
 
-/** The decision regions: one tinted cell per grid point, row 0 at the bottom. */
-function regionShapes(grid, n) {
-  const g = sv("g", { class: "l2l-regions" });
-  const cw = PLOT.w / n, ch = PLOT.h / n;
-  grid.confidence.forEach((conf, i) => {
-    const col = i % n, row = Math.floor(i / n);
-    g.append(sv("rect", {
-      x: (PLOT.x + col * cw).toFixed(1), y: (PLOT.y + PLOT.h - (row + 1) * ch).toFixed(1),
-      width: (cw + 0.3).toFixed(1), height: (ch + 0.3).toFixed(1),
-      fill: COLOURS[grid.region[i]], "fill-opacity": tint(conf).toFixed(2),
-    }));
+/** A hex colour "#rrggbb" as [r, g, b]. */
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+/**
+ * The decision regions, drawn on a canvas of one pixel per grid cell (row 0 at the bottom), which
+ * CSS scales up without smoothing under the chart's SVG: one image per frame instead of n x n SVG
+ * rectangles to restyle (the static SVG for GitHub, from training.py, draws the rectangles).
+ */
+function regionLayer(n) {
+  const canvas = h("canvas", { class: "l2l-regions", width: n, height: n, "aria-hidden": "true" });
+  Object.assign(canvas.style, {
+    left: `${(100 * PLOT.x) / WIDTH}%`, top: `${(100 * PLOT.y) / HEIGHT}%`,
+    width: `${(100 * PLOT.w) / WIDTH}%`, height: `${(100 * PLOT.h) / HEIGHT}%`,
   });
-  g.append(sv("rect", { x: PLOT.x, y: PLOT.y, width: PLOT.w, height: PLOT.h, fill: "none", stroke: "#8a8a8a" }));
-  return g;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(n, n);
+  const colours = COLOURS.map(rgb);
+  return {
+    canvas,
+    draw(grid) {
+      grid.confidence.forEach((conf, i) => {
+        const col = i % n, row = n - 1 - Math.floor(i / n);
+        const o = 4 * (row * n + col);
+        const [r, g, b] = colours[grid.region[i]];
+        image.data.set([r, g, b, Math.round(255 * Number(tint(conf).toFixed(2)))], o);
+      });
+      ctx.putImageData(image, 0, 0);
+    },
+  };
 }
 
 /** The loss panel: axes, log 3 dashed, the curve of `losses` (steps 0..k) and the current point. */
@@ -88,7 +105,6 @@ function button(text, title) {
 
 function render({ model, el }) {
   const parts = frame(el, "l2l-training-player", FORMULA);
-  const sync = syncer(model, model.get("sync_ms"));
   const steps = model.get("steps");
   const n = model.get("grid");
   const points = model.get("points");
@@ -97,6 +113,11 @@ function render({ model, el }) {
   const W = model.get("W");
   const b = model.get("b");
   const points0 = pointShapes(points, classes, box);
+  const frameRect = sv("rect", { x: PLOT.x, y: PLOT.y, width: PLOT.w, height: PLOT.h, fill: "none", stroke: "#8a8a8a" });
+  const regions = regionLayer(n);
+  const svgBox = h("div", { class: "l2l-layer" });
+  parts.chart.classList.add("l2l-layered");
+  parts.chart.append(regions.canvas, svgBox);
   const stats = []; // the page's loss, accuracy and logit length per step, computed when first shown
 
   const statsAt = (k) => {
@@ -116,9 +137,8 @@ function render({ model, el }) {
   const stepSlider = slider({
     name: "training step", label: "step", min: 0, max: steps, step: 1, big: Math.max(1, Math.round(steps / 10)),
     value: model.get("step"), decimals: 0, cls: "l2l-step-slider",
-    onInput: (k) => { pause(); go(k, false); },
+    onInput: (k) => { pause(); go(k); },
   });
-  stepSlider.input.addEventListener("change", sync.now);
   parts.controls.append(bar, stepSlider.row);
 
   // -- playing: a timer in the page, one step per interval_ms, stopping at the last step
@@ -130,27 +150,22 @@ function render({ model, el }) {
     play.setAttribute("aria-pressed", "false");
   }
   function start() {
-    if (model.get("step") >= steps) go(0, false); // at the end, Play starts again from step 0
+    if (model.get("step") >= steps) go(0); // at the end, Play starts again from step 0
     play.setAttribute("aria-pressed", "true");
     timer = setInterval(() => {
       const k = model.get("step") + 1;
-      go(k, false);
-      if (k >= steps) {
-        pause();
-        sync.now();
-      }
+      go(k);
+      if (k >= steps) pause();
     }, model.get("interval_ms"));
   }
-  /** Show step k (clamped): the model's `step` changes (fromPython draws); the kernel hears of it soon. */
-  function go(k, now) {
+  /** Show step k (clamped): the model's `step` changes (fromPython draws) and goes to the kernel. */
+  function go(k) {
     const next = Math.max(0, Math.min(steps, Math.round(k)));
-    if (next !== model.get("step")) model.set("step", next);
-    if (now) sync.now();
-    else sync.soon();
+    if (next !== model.get("step")) commit(model, "step", next);
   }
   play.addEventListener("click", () => (playing() ? pause() : start()));
-  stepButton.addEventListener("click", () => { pause(); go(model.get("step") + 1, true); });
-  back.addEventListener("click", () => { pause(); go(0, true); });
+  stepButton.addEventListener("click", () => { pause(); go(model.get("step") + 1); });
+  back.addEventListener("click", () => { pause(); go(0); });
 
   function draw() {
     guarded(model, parts, () => {
@@ -168,10 +183,11 @@ function render({ model, el }) {
         "Left: the training points (circle, square, triangle for classes 0, 1, 2) on the model's " +
         "decision regions, stronger where it is more confident. Right: the loss per step.";
       const svg = svgRoot(WIDTH, HEIGHT, alt);
-      svg.append(regionShapes(grid, n), points0);
+      regions.draw(grid);
+      svg.append(frameRect, points0);
       svg.append(sv("text", { x: PLOT.x, y: PLOT.y - 14, "font-size": 15, "font-weight": "bold", fill: "currentColor", text: "training points and decision regions" }));
       lossShapes(svg, losses, steps);
-      showChart(parts.chart, svg);
+      showChart(svgBox, svg);
       parts.mine = {
         inputs: { step: k },
         values: { loss: st.loss, accuracy: st.accuracy, logit_norm: st.logit_norm, confidence: grid.confidence, region: grid.region },
@@ -189,7 +205,7 @@ function render({ model, el }) {
     stepSlider.set(model.get("step"));
     draw();
   };
-  const off = connect(model, parts, sync, ["step"], fromPython, verify, draw);
+  const off = connect(model, parts, ["step"], fromPython, verify, draw);
   return () => {
     pause();
     off();
