@@ -136,3 +136,30 @@ def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str]
         set_theme(page, theme)
         violations = axe_violations(page, include=[".l2l-explorer"])
         assert not violations, f"{theme}: " + "\n".join(violations)
+
+
+def test_a_removed_view_stops_its_play_timer(open_notebook: Callable[[str], NotebookPage], lab_root: Path) -> None:
+    """Two views of one long player: Play in the first, then clear that cell's output. The
+    removed view's clean-up must stop its timer, so the second view stays at the step where
+    the first one was removed (a leaked timer would keep moving the shared model)."""
+    write_notebook(lab_root / "_scratch_player_views.ipynb", [
+        "from helper.training import make_blobs\n"
+        "from helper.training_view import TrainingPlayer\n"
+        "long = TrainingPlayer(*make_blobs(30, seed=0), steps=400, lr=0.5)",
+        "long",
+        "long",
+    ])
+    nb = open_notebook("_scratch_player_views.ipynb")
+    nb.run_all()
+    page = nb.page
+    views = page.locator(PLAYER)
+    page.wait_for_function(f"() => document.querySelectorAll('{PLAYER}').length === 2", timeout=20_000)
+    views.first.get_by_role("button", name="Play", exact=True).click()
+    second = views.last.get_by_role("slider", name="training step", exact=True)
+    page.wait_for_function("(el) => Number(el.value) >= 3", arg=second.element_handle(), timeout=10_000)
+    nb.clear_output(1)
+    page.wait_for_function(f"() => document.querySelectorAll('{PLAYER}').length === 1", timeout=10_000)
+    stopped = int(second.input_value())
+    page.wait_for_timeout(800)  # more than six intervals of 120 ms
+    assert int(second.input_value()) == stopped < 400, "the removed view's Play timer kept moving the player"
+    assert not nb.problems()

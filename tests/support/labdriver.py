@@ -444,6 +444,12 @@ class NotebookPage:
                 f"(Run All stopped earlier); problems shown: {self.problems()}"
             )
 
+    def clear_output(self, index: int) -> None:
+        """Clear the output of code cell `index` (0-based): select it by its prompt, Edit menu."""
+        cell = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").nth(index)
+        cell.locator(".jp-InputPrompt").click()
+        self._menu("Edit", "Clear Cell Output")
+
     def cell_state(self) -> dict[str, Any]:
         return self.page.evaluate(_JS_CELL_STATE)
 
