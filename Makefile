@@ -94,7 +94,8 @@ present: $(STAMP)
 # to a temporary folder instead, and fails if a run changes a tracked file).
 screenshots: $(STAMP) $(JSSTAMP)
 	L2L_SCREENSHOTS=$(CURDIR)/build/screenshots $(PY) -m pytest -p no:cacheprovider -m browser \
-	  tests/browser/test_explorers_in_lab.py tests/course/test_slides.py -k "explorer or deck_runs"
+	  tests/browser/test_explorers_in_lab.py tests/browser/test_training_player.py tests/course/test_slides.py \
+	  -k "explorer or deck_runs or step_play_back"
 
 # Rebuild both locks from the top-level pins in pyproject.toml, in a throw-away venv:
 # requirements.txt from the learner set (helper + [lab]), then requirements-dev.txt from
