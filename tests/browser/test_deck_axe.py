@@ -16,7 +16,7 @@ import pytest
 
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.slides import build
-from labdriver import axe_violations
+from labdriver import axe_violations, block_network
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +34,8 @@ def deck_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: Any) -> None:
     deck = deck_dir / f"{notebook.stem}.slides.html"
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
-    blocked: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith("file://"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
     try:
-        context.route("**/*", route)
+        blocked = block_network(context)
         page = context.new_page()
         # The ordinary view: the first slide with reveal's controls and slide number.
         page.goto(deck.as_uri())

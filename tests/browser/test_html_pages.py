@@ -29,7 +29,7 @@ from helper.course.html import build
 from helper.course.notebooks import notebooks as course_notebooks, title
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
 from helper.training import History, train
-from labdriver import axe_violations
+from labdriver import axe_violations, block_network
 
 pytestmark = pytest.mark.browser
 
@@ -54,16 +54,7 @@ def offline_page(chromium: Any) -> Iterator[Callable[[Path], tuple[Any, list[str
     def _open(path: Path) -> tuple[Any, list[str]]:
         context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
         contexts.append(context)
-        blocked: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        blocked = block_network(context)
         context.add_init_script(_JS_MATHJAX_HOOKS)
         page = context.new_page()
         page.on("pageerror", lambda e: blocked.append(f"page error: {e}"))

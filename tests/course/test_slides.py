@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from helper.course import offline, slides as build_slides
 from helper.course.notebooks import notebooks
-from labdriver import screenshot_dir
+from labdriver import axe_violations, block_network, screenshot_dir
 
 SCREENSHOTS = screenshot_dir()
 NOTEBOOKS = notebooks()
@@ -245,17 +245,7 @@ async () => {
 def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
     """Open a deck from disk with every non-file request blocked; report what happened."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    seen = {"network": [], "failed": [], "errors": []}
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:", "blob:")):
-            r.continue_()
-        else:
-            seen["network"].append(url)
-            r.abort()
-
-    context.route("**/*", route)
+    seen = {"network": block_network(context, allow=("file:", "data:", "blob:")), "failed": [], "errors": []}
     page = context.new_page()
     page.on("requestfailed", lambda req: seen["failed"].append(req.url) if req.url.startswith("file:") else None)
     page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
@@ -346,7 +336,7 @@ _JS_LECTURE = r"""
 def test_slides_are_lecture_sized(decks, browser, name):
     """At most ~50 words of prose per slide, prose >= 28 px and code >= 24 px at 1280x800."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    block_network(context, allow=("file:", "data:"))
     page = context.new_page()
     try:
         page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
@@ -416,30 +406,21 @@ def test_overflow_becomes_a_notes_cell_and_every_deck_has_notes(decks):
 
 # --------------------------------------------------------------------------- axe-core, every slide
 
-_AXE_RUN = """
-async () => {
-  const shown = [...document.querySelectorAll('.reveal .slides section.present')].filter(s => !s.querySelector('section'));
-  const context = {include: [...shown.map(s => [s]), ['.reveal .controls'], ['.reveal .slide-number'], ['.reveal .progress']]};
-  const r = await axe.run(context, {
-    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-    resultTypes: ['violations'],
-  });
-  return r.violations.map(v => ({id: v.id, impact: v.impact,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary.slice(0, 200))}));
-}
-"""
+# Each slide as shown: its leaf section, with reveal's controls, slide number and progress bar.
+_SLIDE_AS_SHOWN = [
+    ".reveal .slides section.present:not(:has(section))",
+    ".reveal .controls",
+    ".reveal .slide-number",
+    ".reveal .progress",
+]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", [p.stem for p in NOTEBOOKS])
 def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
     """axe-core 4.14.1 (npm, local copy) with the WCAG 2.1 A/AA rules on each slide as shown."""
-    from helper.course import node_modules
-
-    axe = node_modules() / "axe-core" / "axe.min.js"
-    assert axe.is_file(), f"{axe} is missing: run `make node`"
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    block_network(context, allow=("file:", "data:"))
     page = context.new_page()
     found: dict[str, dict] = {}
     steps = 0
@@ -449,14 +430,13 @@ def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
         # Judge each slide as it rests: half-faded text mid-transition is not what a reader sees.
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
         page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-        page.add_script_tag(path=str(axe))
         # Every slide once, with all its fragments shown (they differ only in opacity).
         page.add_style_tag(content=".reveal .slides section .fragment { opacity: 1 !important; visibility: inherit !important; }")
         slides = page.evaluate("() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => Reveal.getIndices(s))")
         for where in slides:
             page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
-            for violation in page.evaluate(_AXE_RUN):
-                found.setdefault(violation["id"], {**violation, "at": where})
+            for violation in axe_violations(page, include=_SLIDE_AS_SHOWN):
+                found.setdefault(violation.split(" ", 1)[0], {"violation": violation, "at": where})
         steps = len(slides)
     finally:
         context.close()
@@ -493,9 +473,7 @@ def test_the_deck_keeps_live_explorers_and_their_scripts(live_deck):
 def test_explorer_in_the_deck_is_live_offline(live_deck, browser):
     """Network blocked, no kernel: a key press on an explorer's slider changes its loss."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    requests = []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                  else (requests.append(r.request.url), r.abort()))
+    requests = block_network(context, allow=("file:", "data:"))
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

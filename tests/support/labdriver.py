@@ -4,7 +4,8 @@
   in a throw-away root and with its own config, settings and runtime directories.
 - :func:`launch_chromium` starts headless Chromium through Playwright.
 - :class:`NotebookPage` opens a notebook, runs every cell and reads back what the page shows.
-- :func:`axe_violations` runs axe-core (npm, WCAG 2.1 A/AA) in any page: Lab, HTML page or deck;
+- :func:`block_network` keeps a browser context offline and records what it asked for;
+  :func:`axe_violations` runs axe-core (npm, WCAG 2.1 A/AA) in any page: Lab, HTML page or deck;
   :func:`set_theme` switches JupyterLab's theme from its Settings menu.
 
 Nothing here downloads anything: Chromium is the system one (``apt-get install chromium``).
@@ -477,6 +478,28 @@ class NotebookPage:
 
     def close(self) -> None:
         self.page.close()
+
+
+# --------------------------------------------------------------------------- offline pages
+
+
+def block_network(context: Any, allow: tuple[str, ...] = ("file:",)) -> list[str]:
+    """Abort every request of browser `context` whose URL does not start with one of `allow`.
+
+    Returns the list that collects the aborted URLs, in order (for the offline pages and
+    decks, which must ask the network for nothing).
+    """
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(allow):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return blocked
 
 
 # --------------------------------------------------------------------------- accessibility
