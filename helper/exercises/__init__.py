@@ -19,29 +19,58 @@ What counts as the same answer:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
 
-__all__ = ["Exercise", "check", "exercise", "EXERCISES"]
+__all__ = ["Exercise", "Mistake", "check", "exercise", "EXERCISES"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong answer of one exercise, recognised by value and named in its own message.
+
+    ``wrong`` computes the wrong answer (e.g. the right one with the sign flipped, in bits instead
+    of nats, a sum instead of a mean); an answer that matches it within the exercise's tolerance
+    gets ``message`` instead of the generic hint. ``name`` is a short tag used by tests.
+    """
+
+    name: str
+    wrong: Callable[[], Any]
+    message: str
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: how to compute its answer, how close is close, a hint and a worked solution.
+    """One exercise: how to compute its answer, how close is close, staged hints and a worked solution.
 
     ``solution`` is a short piece of Python that, run in the exercise cell's namespace
     (the notebook's earlier cells and the lines above ``answer = ...``), assigns the
     correct ``answer``. ``make solutions`` substitutes it for ``answer = ...``.
+
+    ``hints`` are staged: the first is a nudge, later ones say more on repeated misses; none
+    may contain the solution's code. ``transfer`` marks an exercise that asks for something the
+    notebook did not just compute (a prediction, a derivation checked numerically, a new case).
+    ``shape`` is ``"squeeze"`` (any shape that squeezes to the expected one) or ``"exact"`` (the
+    exercise teaches a shape, so the answer must have exactly the expected shape).
+    ``mistakes`` are the exercise's named common wrong answers.
     """
 
     key: str
     expected: Callable[[], Any]
-    hint: str
+    hints: tuple[str, ...]
     rtol: float = 1e-4
     atol: float = 1e-6
     solution: str = ""
+    transfer: bool = False
+    shape: str = "squeeze"
+    mistakes: tuple[Mistake, ...] = ()
+
+    @property
+    def hint(self) -> str:
+        """The first (nudge) hint."""
+        return self.hints[0]
 
     @property
     def tolerance(self) -> str:
@@ -60,20 +89,38 @@ EXERCISES: dict[str, Exercise] = {}
 
 
 def exercise(
-    key: str, hint: str, *, solution: str = "", rtol: float = 1e-4, atol: float = 1e-6
+    key: str,
+    hint: str | Sequence[str] = (),
+    *,
+    solution: str = "",
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
+    transfer: bool = False,
+    shape: str = "squeeze",
+    mistakes: Sequence[Mistake] = (),
 ) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
     """Register the decorated zero-argument function as the oracle of exercise ``key``.
 
-    ``solution`` should always be given (the tests require one for every exercise); it is
-    optional here only so that a notebook module without one still imports.
+    ``hint`` is one hint or a sequence of staged hints (nudge first). ``solution`` should
+    always be given (the tests require one for every exercise); it is optional here only so
+    that a notebook module without one still imports.
     """
+    hints = (hint,) if isinstance(hint, str) else tuple(hint)
+    if not hints or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise ValueError(f"exercise {key!r}: give at least one non-empty hint (a str or a sequence of str)")
     if not isinstance(solution, str) or (solution.strip() and "answer" not in solution):
         raise ValueError(f"exercise {key!r}: solution must be Python code that assigns `answer`")
+    if shape not in ("squeeze", "exact"):
+        raise ValueError(f"exercise {key!r}: shape must be 'squeeze' or 'exact', got {shape!r}")
+    if not all(isinstance(m, Mistake) for m in mistakes):
+        raise TypeError(f"exercise {key!r}: mistakes must be Mistake objects")
 
     def register(fn: Callable[[], Any]) -> Callable[[], Any]:
         if key in EXERCISES:
             raise ValueError(f"exercise {key!r} is registered twice")
-        EXERCISES[key] = Exercise(key, fn, hint, rtol, atol, solution.strip())
+        EXERCISES[key] = Exercise(
+            key, fn, hints, rtol, atol, solution.strip(), bool(transfer), shape, tuple(mistakes)
+        )
         return fn
 
     return register
@@ -135,6 +182,8 @@ def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
     got, want = _as_tensor(answer), _as_tensor(expected)
     if got is None or want is None or got.shape != want.shape:
         return False
+    if ex.shape == "exact" and tuple(getattr(answer, "shape", ())) != tuple(getattr(expected, "shape", ())):
+        return False
     return bool(torch.allclose(got, want, rtol=ex.rtol, atol=ex.atol, equal_nan=True))
 
 
@@ -155,6 +204,10 @@ def check(key: str, answer: Any) -> bool:
     if _matches(answer, expected, ex):
         print(f"[{key}] Correct. Well done.")
         return True
+    for mistake in ex.mistakes:
+        if _matches(answer, mistake.wrong(), ex):
+            print(f"[{key}] Not quite: {mistake.message}")
+            return False
     accepted = ""
     if _as_tensor(expected) is not None:
         accepted = f" (Accepted: {ex.tolerance}; any shape that squeezes to the expected one.)"
