@@ -251,28 +251,6 @@ def bug_ce_vs_brier_ranking_no_log(ex_probs_A, ex_probs_B, ex_targets):
     return [bool(ce_a < ce_b), False]  # and the Brier verdict read backwards
 
 
-def sol_mse_vs_ce_grad(ex_z, ex_target):
-    grads = []
-    for kind in ("ce", "mse"):
-        leaf = ex_z.clone().requires_grad_(True)
-        if kind == "ce":
-            loss = F.cross_entropy(leaf, ex_target)
-        else:
-            loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(ex_target, 2).float(), reduction="sum")
-        loss.backward()
-        grads.append(leaf.grad[0, 0].item())
-    return grads
-
-
-def bug_mse_vs_ce_grad_mean(ex_z, ex_target):
-    leaf = ex_z.clone().requires_grad_(True)
-    F.cross_entropy(leaf, ex_target).backward()
-    ce_grad = leaf.grad[0, 0].item()
-    leaf.grad = None
-    F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(ex_target, 2).float()).backward()  # mean, not sum
-    return [ce_grad, leaf.grad[0, 0].item()]
-
-
 # ---------------------------------------------------------------- notebook 05
 
 def sol_entropy_bits(q_bits):
@@ -416,7 +394,6 @@ CASES = {
     "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor_off_by_one]),
     "07.double_softmax_minimiser": (sol_double_softmax_minimiser, [bug_double_softmax_minimiser_no_constant]),
     "07.ce_vs_brier_ranking": (sol_ce_vs_brier_ranking, [bug_ce_vs_brier_ranking_no_log]),
-    "07.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad_mean]),
     "05.entropy_bits": (sol_entropy_bits, [bug_entropy_bits]),
     "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor, bug_smoothing_floor_wrong_q]),
     "05.perplexity": (sol_perplexity, [bug_perplexity_padding_counted, bug_perplexity_mean_of_exp]),
