@@ -202,51 +202,53 @@ def bug_multilabel_mean(Z, Y):
 
 
 # ---------------------------------------------------------------- notebook 07
+# Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb07.py)
+# are recognised with their own message instead.
 
-def sol_nll_input(logits, targets):
-    return logits - torch.logsumexp(logits, dim=1, keepdim=True)
-
-
-def bug_nll_input(logits, targets):
-    return torch.softmax(logits, dim=1)  # probabilities, not log-probabilities
+def sol_predict_equal_logits():
+    return F.cross_entropy(torch.zeros(1, 3), torch.tensor([0]))
 
 
-def sol_double_softmax_floor(C):
-    import math
-
-    return math.log(1 + (C - 1) / math.e)  # -log(e / (e + C - 1)): softmax of a one-hot, target 0
+def bug_predict_equal_logits_start():
+    return F.cross_entropy(torch.tensor([[-4.0, 0.0, 0.0]]), torch.tensor([0]))  # the loss before the move
 
 
-def bug_double_softmax_floor_three_classes(C):
-    import math
-
-    return math.log(1 + 2 / math.e)  # the notebook's C = 3 value, not C = 10
+def sol_double_softmax_floor(ex_C):
+    return math.log(1 + (ex_C - 1) / math.e)  # -log(e / (e + C - 1)): softmax of a one-hot, target 0
 
 
-def bug_double_softmax_floor(C):
-    return 0.0  # what a perfect model would get without the bug
+def bug_double_softmax_floor_off_by_one(ex_C):
+    return math.log(1 + ex_C / math.e)  # C other classes instead of C - 1
 
 
-def sol_mse_vs_ce_grad(z, target):
-    grads = []
-    for kind in ("ce", "mse"):
-        leaf = z.clone().requires_grad_(True)
-        if kind == "ce":
-            loss = F.cross_entropy(leaf, target)
-        else:
-            loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction="sum")
-        loss.backward()
-        grads.append(leaf.grad[0, 0].item())
-    return grads
+def sol_double_softmax_minimiser(ex_eta):
+    s = torch.linspace(0, 1, 100001, dtype=torch.float64)
+    logits_s = torch.stack([s, 1 - s], dim=1)
+    loss = sum(ex_eta[c] * F.cross_entropy(logits_s, torch.full((len(s),), c), reduction="none") for c in range(2))
+    return s[loss.argmin()]
 
 
-def bug_mse_vs_ce_grad(z, target):
-    leaf = z.clone().requires_grad_(True)
-    F.cross_entropy(leaf, target).backward()
-    ce_grad = leaf.grad[0, 0].item()
-    loss = F.mse_loss(torch.softmax(leaf, dim=1), F.one_hot(target, 2).float(), reduction="sum")
-    loss.backward()  # gradients accumulate: the MSE one is added to the CE one
-    return [ce_grad, leaf.grad[0, 0].item()]
+def sol_double_softmax_minimiser_closed_form(ex_eta):
+    return float((1 + torch.log(ex_eta[0] / ex_eta[1])) / 2)
+
+
+def bug_double_softmax_minimiser_no_constant(ex_eta):
+    return torch.log(ex_eta[0]).item()  # p = log eta without the constant that makes p sum to 1
+
+
+def _ce_brier(probs, targets):
+    onehot = F.one_hot(targets, 3).float()
+    return F.nll_loss(probs.log(), targets).item(), ((probs - onehot) ** 2).sum(dim=1).mean().item()
+
+
+def sol_ce_vs_brier_ranking(ex_probs_A, ex_probs_B, ex_targets):
+    (ce_a, brier_a), (ce_b, brier_b) = _ce_brier(ex_probs_A, ex_targets), _ce_brier(ex_probs_B, ex_targets)
+    return [ce_a < ce_b, brier_a < brier_b]
+
+
+def bug_ce_vs_brier_ranking_no_log(ex_probs_A, ex_probs_B, ex_targets):
+    ce_a, ce_b = F.nll_loss(ex_probs_A, ex_targets), F.nll_loss(ex_probs_B, ex_targets)  # probabilities, not logs
+    return [bool(ce_a < ce_b), False]  # and the Brier verdict read backwards
 
 
 # ---------------------------------------------------------------- notebook 05
@@ -388,9 +390,10 @@ CASES = {
     "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
     "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
     "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
-    "07.nll_input": (sol_nll_input, [bug_nll_input]),
-    "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor, bug_double_softmax_floor_three_classes]),
-    "07.mse_vs_ce_grad": (sol_mse_vs_ce_grad, [bug_mse_vs_ce_grad]),
+    "07.predict_equal_logits": (sol_predict_equal_logits, [bug_predict_equal_logits_start]),
+    "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor_off_by_one]),
+    "07.double_softmax_minimiser": (sol_double_softmax_minimiser, [bug_double_softmax_minimiser_no_constant]),
+    "07.ce_vs_brier_ranking": (sol_ce_vs_brier_ranking, [bug_ce_vs_brier_ranking_no_log]),
     "05.entropy_bits": (sol_entropy_bits, [bug_entropy_bits]),
     "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor, bug_smoothing_floor_wrong_q]),
     "05.perplexity": (sol_perplexity, [bug_perplexity_padding_counted, bug_perplexity_mean_of_exp]),
@@ -402,6 +405,7 @@ CASES = {
 OTHER_FORMS = [
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
+    ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
     ("08.grad_W", sol_grad_W_numpy_list),
 ]
 MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
