@@ -27,7 +27,8 @@ ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
-	@echo "make test       every test: helper units, strict nbval on notebooks, MathJax, browser"
+	@echo "make test       every test: helper units, strict nbval on notebooks, MathJax, browser;"
+	@echo "                then the numeric tests and strict nbval again on a second CPU code path"
 	@echo "make test-fast  the same without the browser tests"
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
@@ -63,8 +64,17 @@ $(JSSTAMP): $(STAMP) $(JS)/package.json $(JS)/package-lock.json
 lab: $(LABSTAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=notebooks $(ROOTFLAG)
 
+# The numeric tests and strict nbval again on a second CPU code path (MKL's conditional numerical
+# reproducibility mode and ATen's scalar kernels): a test bound or a stored digit that depends on
+# the CPU fails here, not on a student's laptop (CONTRIBUTING: "Bounds that hold on every CPU").
+NUMERIC := tests/unit/test_explorer_js.py tests/unit/test_look.py tests/unit/test_exercises.py \
+  tests/unit/test_solutions.py tests/unit/test_training.py tests/unit/test_explorers.py tests/unit/test_plots.py
+OTHER_CPU := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default
+
 test: $(STAMP) $(JSSTAMP)
 	$(PYTEST)
+	$(OTHER_CPU) $(PY) -m pytest -p no:cacheprovider -q $(NUMERIC) notebooks --nbval \
+	  --nbval-sanitize-with tests/support/nbval_sanitize.cfg
 
 test-fast: $(STAMP) $(JSSTAMP)
 	$(PYTEST) -m "not browser"
