@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from helper._format import check_int as _check_int
 from helper.palette import OKABE_ITO
 
-__all__ = ["PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one"]
+__all__ = ["PALETTE", "Described", "described", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one"]
 
 #: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia (helper.palette).
 PALETTE = OKABE_ITO
@@ -180,3 +180,46 @@ def bce_parting(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) -> Fi
     _style(ax, f"Same formula, two implementations: target y = {y:g}, float32", "logit z", "loss")
     ax.legend(fontsize=_FONT - 1, frameon=False, loc="upper left")
     return fig
+
+
+class Described:
+    """A figure with its text alternative: what a reader who cannot see it needs to know.
+
+    As the last expression of a cell it shows as a PNG whose alt text is ``alt``; its text/plain
+    form (what nbval compares and a terminal prints) is ``alt`` too, never a memory address.
+    Make one with :func:`described`.
+    """
+
+    def __init__(self, figure: Figure, alt: str) -> None:
+        self.figure = figure
+        self.alt = alt
+
+    def _png(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
+        import base64
+
+        png = base64.b64encode(self._png()).decode("ascii")
+        return {"image/png": png, "text/plain": self.alt}, {"image/png": {"alt": self.alt}}
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def described(figure: Figure, alt: str) -> Described:
+    r"""``figure`` with the text alternative ``alt`` (what it shows and the numbers that matter).
+
+    Every figure in the course is shown through this, with ``alt`` written in the notebook for that
+    figure: ``described(bce_parting(), alt="...")``. Pages and decks use ``alt`` as the image's alt
+    text; JupyterLab shows it too.
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"described() takes a matplotlib Figure, got {type(figure).__name__}")
+    if not isinstance(alt, str) or len(alt.strip()) < 20:
+        raise ValueError("described() needs alt: a sentence or more (>= 20 characters) saying what the figure shows")
+    return Described(figure, alt.strip())
