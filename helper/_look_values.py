@@ -10,6 +10,7 @@ cut out (the way ``torch``'s own printer summarises big tensors).
 from __future__ import annotations
 
 import numbers
+import reprlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -145,13 +146,38 @@ def _scalar_kind(x: object) -> Kind | None:
 _RANK = {"bool": 0, "int": 1, "float": 2}
 
 
+# Lists are walked in Python, one number at a time: beyond these, ask for a tensor or an array.
+MAX_LIST_NUMBERS = 100_000
+MAX_LIST_DEPTH = 32
+
+
+def _short(value: object) -> str:
+    """A repr of at most about 80 characters, whatever the object (messages stay bounded)."""
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a hostile __repr__
+        return f"<{type(value).__name__} object>"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
 def _list_to_array(value: list | tuple, what: str) -> np.ndarray:
     """Check a nested list/tuple of numbers is rectangular; return it as a numpy array."""
     kinds: set[Kind] = set()
+    count = [0]
 
-    def shape_of(node: object, path: str) -> tuple[int, ...]:
+    def shape_of(node: object, path: str, depth: int = 0) -> tuple[int, ...]:
         if isinstance(node, (list, tuple)):
-            shapes = [shape_of(child, f"{path}[{i}]") for i, child in enumerate(node)]
+            if depth >= MAX_LIST_DEPTH:
+                raise ValueError(f"{what} got lists nested more than {MAX_LIST_DEPTH} deep; pass a tensor or a numpy array")
+            count[0] += len(node)
+            if count[0] > MAX_LIST_NUMBERS:
+                raise ValueError(
+                    f"{what} got a list of more than {MAX_LIST_NUMBERS:,} items; pass a torch tensor or a numpy array"
+                )
+            shapes = [shape_of(child, f"{path}[{i}]", depth + 1) for i, child in enumerate(node)]
             for i, s in enumerate(shapes[1:], start=1):
                 if s != shapes[0]:
                     raise ValueError(
@@ -162,7 +188,7 @@ def _list_to_array(value: list | tuple, what: str) -> np.ndarray:
         kind = _scalar_kind(node)
         if kind is None:
             raise TypeError(
-                f"{what} got a list holding {_describe(node)} at {path or 'the top'}: {node!r}; "
+                f"{what} got a list holding {_describe(node)} at {path or 'the top'}: {_short(node)}; "
                 f"lists must hold only real numbers. It accepts {ACCEPTED}"
             )
         kinds.add(kind)
@@ -255,8 +281,48 @@ def highlight_mask(highlight: object, shape: tuple[int, ...], what: str = "look"
 # --- summarising --------------------------------------------------------------------------------
 
 
-def _ranges(n: int, cut: bool, edgeitems: int) -> list[tuple[int, int]]:
-    return [(0, edgeitems), (n - edgeitems, edgeitems)] if cut else [(0, n)]
+# Hard bounds on what is printed, whatever the value and the settings: MathJax 3 refuses a formula
+# with about 1,000 2-D blocks ("maximum substitution count exceeded"), and the page should stay small.
+MAX_ENTRIES = 1000
+MAX_BLOCKS = 100
+
+
+def _ranges(n: int, kept: int) -> list[tuple[int, int]]:
+    """The (start, length) spans kept of a dimension of size ``n``: all of it, or a head and a tail."""
+    if kept >= n:
+        return [(0, n)]
+    head, tail = (kept + 1) // 2, kept // 2
+    return [(0, head), (n - tail, tail)]
+
+
+def _kept_per_dim(shape: tuple[int, ...], summarise: bool, edgeitems: int) -> list[int]:
+    """How many entries each dimension keeps.
+
+    First as torch prints: a summarised value keeps ``edgeitems`` at each end of every dimension longer
+    than ``2 * edgeitems``. Then, while more than :data:`MAX_ENTRIES` entries or :data:`MAX_BLOCKS` 2-D
+    blocks would be printed, the dimension keeping the most entries (blocks: among the leading ones)
+    keeps one fewer, down to a single entry, so deep or wide values stay bounded too.
+    """
+    kept = [2 * edgeitems if summarise and n > 2 * edgeitems else n for n in shape]
+
+    def product(values: list[int]) -> int:
+        total = 1
+        for v in values:
+            total *= v
+        return total
+
+    leading = max(len(shape) - 2, 0)
+    while True:
+        if product(kept[:leading]) > MAX_BLOCKS:
+            candidates = range(leading)
+        elif product(kept) > MAX_ENTRIES:
+            candidates = range(len(shape))
+        else:
+            return kept
+        dim = max(candidates, key=lambda d: (kept[d], -d))
+        if kept[dim] <= 1:  # pragma: no cover - a dimension at one entry each cannot exceed the bounds
+            return kept
+        kept[dim] -= 1
 
 
 def _take(array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]], kind: Kind) -> list | float | int | bool:
@@ -275,12 +341,13 @@ def _take(array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]],
     return array.tolist()
 
 
-def _insert_gaps(node: Any, cuts: list[bool], edgeitems: int, depth: int = 0) -> Any:
-    if depth == len(cuts):
+def _insert_gaps(node: Any, heads: list[int | None], depth: int = 0) -> Any:
+    """Put :data:`GAP` after the head of every cut dimension (``heads[d]`` is None where nothing is cut)."""
+    if depth == len(heads):
         return node
-    children = [_insert_gaps(child, cuts, edgeitems, depth + 1) for child in node]
-    if cuts[depth]:
-        children.insert(edgeitems, GAP)
+    children = [_insert_gaps(child, heads, depth + 1) for child in node]
+    if heads[depth] is not None:
+        children.insert(heads[depth], GAP)
     return children
 
 
@@ -290,18 +357,18 @@ def prepare(value: object, *, highlight: object, threshold: int, edgeitems: int,
     shape = tuple(int(n) for n in array.shape)
     mask = highlight_mask(highlight, shape, what)
     numel = int(np.prod(shape)) if shape else 1
-    summarise = numel > threshold
-    cuts = [summarise and n > 2 * edgeitems for n in shape]
-    ranges = [_ranges(n, cut, edgeitems) for n, cut in zip(shape, cuts)]
+    kept = _kept_per_dim(shape, numel > threshold, edgeitems) if numel else list(shape)
+    ranges = [_ranges(n, k) for n, k in zip(shape, kept)]
+    heads = [spans[0][1] if len(spans) > 1 else None for spans in ranges]
     if numel == 0:
         values: Any = array.tolist()
         marks: Any = values
     else:
-        values = _insert_gaps(_take(array, ranges, kind), cuts, edgeitems)
-        marks = _insert_gaps(_take(mask, ranges, "bool"), cuts, edgeitems) if mask is not None else _no_marks(values)
+        values = _insert_gaps(_take(array, ranges, kind), heads)
+        marks = _insert_gaps(_take(mask, ranges, "bool"), heads) if mask is not None else _no_marks(values)
     indices = tuple(
-        tuple([*range(edgeitems), None, *range(n - edgeitems, n)]) if cut else tuple(range(n))
-        for n, cut in zip(shape, cuts)
+        tuple([*range(spans[0][1]), None, *range(spans[1][0], n)]) if len(spans) > 1 else tuple(range(n))
+        for n, spans in zip(shape, ranges)
     )
     return Shown(kind, shape, noun, values, marks, indices, mask is not None)
 
