@@ -149,7 +149,21 @@ def test_bad_input_is_a_clear_error(call, error, words):
 def test_public_names():
     assert set(plots.__all__) == {
         "PALETTE", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one",
+        "Described", "described",
     }
+
+
+def test_described_figure_carries_its_alt_text_as_text_and_image_metadata():
+    alt = "Two curves of the loss against z; they part at z = 16.6."
+    bundle, metadata = plots.described(bce_parting(points=61), alt)._repr_mimebundle_()
+    assert bundle["text/plain"] == alt and metadata == {"image/png": {"alt": alt}}
+    import base64
+
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="alt"):
+        plots.described(bce_parting(points=61), "a plot")
+    with pytest.raises(TypeError, match="matplotlib Figure"):
+        plots.described("not a figure", alt)
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
