@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helper.course.cli import ToolError, read_notebook, tool
 from helper.course.notebooks import notebooks
 
 KERNEL = "python3"
@@ -37,7 +38,7 @@ def run(nb: nbformat.NotebookNode, directory: Path, timeout: int = 300) -> None:
 
 def execute(path: Path, timeout: int = 300) -> float:
     """Execute one notebook in place; return the seconds it took."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     start = time.perf_counter()
     run(nb, path.parent, timeout)
     elapsed = time.perf_counter() - start
@@ -49,7 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     args = parser.parse_args(argv)
-    for path in args.notebooks or notebooks():
+    return tool("outputs", lambda: _execute_all(args.notebooks or notebooks()))
+
+
+def _execute_all(paths: list[Path]) -> int:
+    if not paths:
+        raise ToolError("no notebooks to execute")
+    for path in paths:  # every file checked before the first is rewritten
+        read_notebook(path)
+    for path in paths:
         seconds = execute(path)
         print(f"{path}: executed in {seconds:.1f} s")
     return 0

@@ -41,6 +41,9 @@ NOTEBOOKS = ROOT / "notebooks"
 MIN_PYTHON = (3, 11)
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH_INDEX_ENV = "TORCH_INDEX"
+# Written into every virtual environment this script creates: `--venv` installs only into one of
+# those (or the course's own .venv), never into a folder or a Python it did not make.
+MARKER = "logits-to-loss-venv"
 
 
 def default_torch_index(system: str | None = None) -> str:
@@ -115,6 +118,27 @@ def lab_command(venv: Path, windows: bool | None = None) -> list[str]:
     return command
 
 
+def check_venv(venv: Path) -> bool:
+    """Whether `venv` must be created; raise ValueError when it is not ours to install into.
+
+    Accepted: a path that does not exist or an empty folder (it will be created), a virtual
+    environment this script made (it holds :data:`MARKER`), and the course's own ``.venv``.
+    Refused: a file, a folder holding anything else (``/``, a home, a project), the running Python's
+    own prefix, and a virtual environment made by something else.
+    """
+    venv = Path(venv).resolve()
+    if venv.exists() and not venv.is_dir():
+        raise ValueError(f"--venv {venv} is a file; give a new folder or a venv this script made")
+    if venv in {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(venv.anchor)}:
+        raise ValueError(f"--venv {venv} is a Python installation, not a venv for the course; give a new folder")
+    if not venv.exists() or not any(venv.iterdir()):
+        return True
+    if (venv / "pyvenv.cfg").is_file() and ((venv / MARKER).is_file() or venv == (ROOT / ".venv").resolve()):
+        return not venv_python(venv).exists()
+    what = "a virtual environment made by something else" if (venv / "pyvenv.cfg").is_file() else "a folder with other files"
+    raise ValueError(f"--venv {venv} is {what}; give a new folder (this script installs only into venvs it made)")
+
+
 def check_python(version: tuple[int, ...] = tuple(sys.version_info)) -> None:
     """Exit with a clear message when `version` is older than the lock's Python (3.11)."""
     if tuple(version[:2]) < MIN_PYTHON:
@@ -155,9 +179,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--start goes with a venv; with --here start JupyterLab as your hub or image does")
     else:
         venv = args.venv.resolve()
-        if venv.exists() and not venv.is_dir():
-            parser.error(f"--venv {venv} is a file; give a folder (new or an existing virtual environment)")
-        create = not venv_python(venv).exists()
+        try:
+            create = check_venv(venv)
+        except ValueError as error:
+            print(f"setup: {error}", file=sys.stderr)
+            return 2
         steps = plan(venv, dev=args.dev, torch_index=torch_index, create=create)
         if args.start:
             steps.append(lab_command(venv))
@@ -168,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             if result.returncode != 0:
                 print(f"setup: step failed with exit code {result.returncode}", file=sys.stderr)
                 return result.returncode
+            if not args.here and command[1:3] == ["-m", "venv"]:
+                (venv / MARKER).write_text("made by python -m helper.course.setup\n", encoding="utf-8")
     if not (args.start or args.dry_run or args.here):
         print(f"Done. Start JupyterLab with:\n  {_show(lab_command(venv))}")
     return 0

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
 from helper.course.notebooks import ROOT, notebooks
 from helper.course.outputs import run
 
@@ -103,12 +104,10 @@ def _verdicts(nb: nbformat.NotebookNode, keys: list[str]) -> dict[str, str]:
 def write_solutions(notebook: Path, out: Path = DEFAULT_OUT, timeout: int = 300) -> Solved:
     """Answer and execute one notebook into `out/<name>`; return what its checks printed."""
     notebook = Path(notebook)
-    if notebook.suffix != ".ipynb" or not notebook.is_file():
-        raise ValueError(f"not a notebook file: {notebook} (expected an existing .ipynb)")
-    solved, keys, from_oracle = solve(nbformat.read(notebook, as_version=4))
+    out = output_folder(out, inputs=[notebook])
+    solved, keys, from_oracle = solve(read_notebook(notebook))
     start = time.perf_counter()
     run(solved, notebook.parent, timeout)
-    out.mkdir(parents=True, exist_ok=True)
     target = out / notebook.name
     nbformat.write(solved, target)
     return Solved(target, _verdicts(solved, keys), tuple(from_oracle), time.perf_counter() - start)
@@ -119,9 +118,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/solutions)")
     args = parser.parse_args(argv)
+    return tool("solutions", lambda: _solve_all(args.notebooks or notebooks(), args.out))
+
+
+def _solve_all(paths: list[Path], out: Path) -> int:
+    paths = distinct(paths)
+    if not paths:
+        raise ToolError("no notebooks to solve")
+    output_folder(out, inputs=paths)  # refuse a bad --out before the first kernel starts
+    for path in paths:
+        read_notebook(path)
     wrong = 0
-    for path in args.notebooks or notebooks():
-        result = write_solutions(path, args.out)
+    for path in paths:
+        result = write_solutions(path, out)
         bad = {k: v for k, v in result.verdicts.items() if not v.startswith("Correct")}
         wrong += len(bad)
         note = f", {len(result.from_oracle)} from the oracle" if result.from_oracle else ""
