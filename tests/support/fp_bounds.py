@@ -142,3 +142,44 @@ def ambiguous_argmax(z64: torch.Tensor, margin: torch.Tensor | float) -> torch.T
 def ratio_margin(rel: torch.Tensor) -> torch.Tensor:
     """The logit gap within which two probabilities, each within a relative ``rel``, may swap."""
     return torch.log1p(rel) - torch.log1p(-rel)
+
+
+U64 = 2.0**-53  # float64 unit roundoff, for the (tiny) error of a float64 reference
+
+
+def cross_entropy_gradient_error(
+    X: torch.Tensor, W: torch.Tensor, b: torch.Tensor, y: torch.Tensor, *, through_log_softmax: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Bounds on the float32 error of ``dW`` and ``db`` of the mean cross-entropy of ``X @ W.T + b``.
+
+    Both ways of computing it end in ``G = (p - onehot(y)) / N``, ``dW = G^T X``, ``db = sum_n G``:
+
+    - by hand, ``p = softmax(Z)``: each probability within a relative
+      :func:`softmax_relative_error` (with the logits' own error :func:`dot_error`);
+    - autograd (``F.cross_entropy``'s backward), ``p = exp(log_softmax(Z))``: each log-probability
+      within :func:`cross_entropy_error` of the exact one (the same quantity, logsumexp minus a
+      logit), so ``p`` within a relative ``expm1`` of that plus the exp's ulps.
+
+    Then ``p - onehot`` and the division by N round once each (``u`` of the result); the N-term
+    sums of ``G^T X`` and of ``G`` are within ``gamma(N)`` of the sum of magnitudes (Higham 3.5).
+    Returns the bounds of ``dW`` (C, K) and ``db`` (C,), including a float64 reference's own error.
+    """
+    X64, W64, b64 = X.double(), W.double(), b.double()
+    n, k = X.shape
+    Z64 = X64 @ W64.T + b64
+    dz = dot_error(X, W, b).amax(dim=-1)
+    if through_log_softmax:
+        rel = torch.expm1(cross_entropy_error(Z64, dz)) + EXP_ULPS * U32
+    else:
+        rel = softmax_relative_error(Z64, dz)
+    p64 = torch.softmax(Z64, dim=1)
+    onehot = torch.nn.functional.one_hot(y, W.shape[0]).double()
+    dp = rel.unsqueeze(-1) * p64 + TINY32  # each probability's error
+    G64 = (p64 - onehot) / n
+    dG = (dp + U32 * ((p64 - onehot).abs() + dp)) * (1 + U32) / n + U32 * G64.abs()
+    absG = G64.abs() + dG
+    dW = dG.T @ X64.abs() + gamma(n) * (absG.T @ X64.abs())
+    db = dG.sum(dim=0) + gamma(n) * absG.sum(dim=0)
+    # The float64 reference's own rounding (the same analysis with u = 2**-53, generously).
+    ref = gamma(4 * (n + k + W.shape[0]), U64)
+    return dW + ref * (absG.T @ X64.abs()) * 4, db + ref * absG.sum(dim=0) * 4
