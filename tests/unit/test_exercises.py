@@ -19,6 +19,8 @@ def _wrong(value):
     """A plausible but wrong answer of the same kind as ``value``."""
     if isinstance(value, bool):
         return not value
+    if isinstance(value, list) and value and all(isinstance(v, bool) for v in value):
+        return [not v for v in value]
     if isinstance(value, str):
         return value + " (not it)"
     t = torch.as_tensor(value, dtype=torch.float64)
@@ -68,9 +70,12 @@ def test_numeric_answer_is_judged_with_the_exercises_own_tolerance(key, capsys):
 
 @pytest.mark.parametrize("key", sorted(EXERCISES))
 def test_a_wrong_answer_of_the_right_kind_is_rejected_with_the_hint(key, capsys):
-    assert check(key, _wrong(EXERCISES[key].expected())) is False
+    ex = EXERCISES[key]
+    wrong = _wrong(ex.expected())
+    assert check(key, wrong) is False
     out = capsys.readouterr().out
-    assert "Not quite" in out and EXERCISES[key].hint in out
+    named = [m.message for m in ex.mistakes if out == f"[{key}] Not quite: {m.message}\n"]
+    assert named or out.startswith(f"[{key}] Not quite. Hint: {ex.hint}"), out
 
 
 @pytest.mark.parametrize("key", sorted(EXERCISES))
@@ -97,3 +102,14 @@ def test_notebook_has_two_to_eight_exercises_that_exist(path):
     for key in keys:
         assert key in EXERCISES, f"{path.name} checks {key!r}, which no helper/exercises module registers"
         assert key.startswith(prefix + "."), f"{key!r} in {path.name} should start with {prefix}."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_at_least_half_of_a_notebooks_exercises_are_transfer(path):
+    """Issue 17, item 23: most exercises ask for something the notebook did not just compute."""
+    keys = sorted(set(_checks_in(path)) & set(EXERCISES))
+    transfer = [k for k in keys if EXERCISES[k].transfer]
+    assert keys and 2 * len(transfer) >= len(keys), (
+        f"{path.name}: {len(transfer)} of {len(keys)} exercises are marked transfer=True "
+        f"(at least half are wanted); not transfer: {sorted(set(keys) - set(transfer))}"
+    )
