@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -26,14 +27,30 @@ from helper.facts import BCE_CLAMPED_LOSS
 
 
 # ---------------------------------------------------------------- notebook 01
+# Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb01.py)
+# are recognised with their own message (test_named_mistakes_of_01_and_02 below).
 
-def sol_softmax_by_hand(logits):
-    e = logits.exp()
+def sol_predict_fox_logit(ex_photo, ex_p_fox):
+    others = torch.cat([ex_photo[:2], ex_photo[3:]])
+    return math.log(ex_p_fox / (1 - ex_p_fox)) + math.log(others.exp().sum().item())
+
+
+def sol_predict_fox_logit_read_off_the_slider():
+    return 4.5  # dragged until p_fox showed 0.900
+
+
+def bug_predict_fox_logit_beat_the_sum_of_logits(ex_photo, ex_p_fox):
+    return math.log(ex_p_fox / (1 - ex_p_fox)) + (ex_photo.sum() - ex_photo[2]).item()  # logits added, not exponentials
+
+
+def sol_softmax_by_hand(ex_logits):
+    e = ex_logits.exp()
     return e / e.sum()
 
 
-def bug_softmax_by_hand(logits):
-    return logits / logits.sum()  # normalised without exponentiating
+def bug_softmax_by_hand_dim_sum(ex_logits):
+    e = ex_logits.exp()
+    return e / e.max()  # divided by the largest exponential, not the sum
 
 
 def sol_equal_logits():
@@ -41,65 +58,176 @@ def sol_equal_logits():
 
 
 def bug_equal_logits():
-    return 7.5 / 4  # thinking the logit value itself is shared out
+    return 1 / 7.5  # the logit in the denominator
 
 
-def sol_temperature(logits, T):
-    e = (logits / T).exp()
+def sol_temperature(ex_logits, ex_T):
+    e = (ex_logits / ex_T).exp()
     return e / e.sum()
 
 
-def bug_temperature(logits, T):
-    return torch.softmax(logits * T, dim=0)  # multiplied by T instead of dividing
+def bug_temperature_not_normalised(ex_logits, ex_T):
+    return (ex_logits / ex_T).exp()  # exponentials of z / T, never divided by their sum
 
 
-def sol_shift_changes_nothing(logits):
-    same = torch.softmax(logits, dim=0)
-    return [torch.allclose(torch.softmax(logits - logits.max(), dim=0), same),
-            torch.allclose(torch.softmax(2 * logits, dim=0), same)]
+def sol_shift_changes_nothing(ex_logits):
+    same = torch.softmax(ex_logits, dim=0)
+    return [torch.allclose(torch.softmax(ex_logits - ex_logits.max(), dim=0), same),
+            torch.allclose(torch.softmax(2 * ex_logits, dim=0), same)]
 
 
-def bug_shift_changes_nothing(logits):
-    return [True, True]  # thinking a scale cancels like a shift
-
-
-def bug_shift_changes_nothing_swapped(logits):
+def bug_shift_changes_nothing_swapped(ex_logits):
     return [False, True]  # the two predictions the wrong way round
+
+
+def sol_logits_from_probabilities(ex_probs):
+    return torch.log(ex_probs / ex_probs[-1])
+
+
+def sol_logits_from_probabilities_list(ex_probs):
+    return [math.log(v / ex_probs[-1].item()) for v in ex_probs.tolist()]
+
+
+def bug_logits_from_probabilities_reversed(ex_probs):
+    return torch.log(ex_probs[-1] / ex_probs)  # the ratio upside down: every sign flipped
 
 
 # ---------------------------------------------------------------- notebook 02
 
-def sol_overflow_float32(C):
+def sol_predict_overflow_shift(ex_row):
+    log_max = math.log(torch.finfo(torch.float32).max)
+    return log_max - ex_row.double().logsumexp(dim=0).item()
+
+
+def sol_predict_overflow_shift_from_the_printed_numbers():
+    return 88.72 - 2.0323  # log(max) and LSE of row 0, as the notebook prints them
+
+
+def bug_predict_overflow_shift_minus_mean(ex_row):
+    return math.log(torch.finfo(torch.float32).max) - ex_row.mean().item()  # the mean logit, not the LSE
+
+
+def sol_overflow_float32(ex_C):
     z = 0
-    while not torch.isinf(torch.full((C,), float(z)).exp().sum()):
+    while not torch.isinf(torch.full((ex_C,), float(z)).exp().sum()):
         z += 1
     return z
 
 
-def bug_overflow_float32(C):
-    return 89  # where one e^z overflows, not the sum of C of them
+def bug_overflow_float32_log2(ex_C):
+    return int(88.72 - math.log2(ex_C)) + 1  # log base 2 of C
 
 
-def bug_overflow_float32_last_finite(C):
-    return 81  # the last finite one, not the first infinite one
+def sol_max_trick(ex_z):
+    m = ex_z.max()
+    return m + (ex_z - m).exp().sum().log()
 
 
-def sol_max_trick(z):
-    m = z.max()
-    return m + (z - m).exp().sum().log()
+def bug_max_trick_mean_shift(ex_z):
+    m = ex_z.max()
+    return m + (ex_z - m).exp().mean().log()  # mean instead of sum: off by log C
 
 
-def bug_max_trick(z):
-    m = z.max()
-    return (z - m).exp().sum().log()  # forgot to add the maximum back
+def sol_log_softmax(ex_logits):
+    return ex_logits - ex_logits.logsumexp(dim=1, keepdim=True)
 
 
-def sol_log_softmax(logits):
-    return logits - logits.logsumexp(dim=1, keepdim=True)
+def sol_log_softmax_max_trick(ex_logits):
+    m = ex_logits.max(dim=1, keepdim=True).values
+    return ex_logits - m - (ex_logits - m).exp().sum(dim=1, keepdim=True).log()
 
 
-def bug_log_softmax(logits):
-    return logits - logits.logsumexp(dim=0, keepdim=True)  # LSE down the batch instead of the classes
+def bug_log_softmax_naive(ex_logits):
+    return ex_logits - ex_logits.exp().sum(dim=1, keepdim=True).log()  # naive LSE: inf in row 0
+
+
+def bug_log_softmax_plus(ex_logits):
+    return ex_logits + ex_logits.logsumexp(dim=1, keepdim=True)  # sign of the LSE
+
+
+def sol_lse_bound_tight(ex_gap):
+    # log(1 + 3 e^{-d}) < gap  <=>  d > log(3 / (e^{gap} - 1))
+    return math.floor(math.log(3 / math.expm1(ex_gap))) + 1
+
+
+def bug_lse_bound_tight_one_past(ex_gap):
+    d = 0
+    while torch.logsumexp(torch.tensor([0.0] + [-float(d)] * 3), dim=0) >= ex_gap:
+        d += 1
+    return d + 1  # one past the answer
+
+
+def sol_stable_logsigmoid(ex_zs):
+    return ex_zs.clamp(max=0) - torch.log1p(torch.exp(-ex_zs.abs()))
+
+
+def sol_stable_logsigmoid_lse(ex_zs):
+    return -torch.logsumexp(torch.stack([torch.zeros_like(ex_zs), -ex_zs]), dim=0)
+
+
+def bug_stable_logsigmoid_clamped(ex_zs):
+    return -torch.log1p(torch.exp(-ex_zs.clamp(min=-80.0)))  # clamped to dodge the overflow: -80 at z = -800
+
+
+def bug_stable_logsigmoid_naive(ex_zs):
+    return torch.log(torch.sigmoid(ex_zs))  # -inf at z = -800
+
+
+def bug_stable_logsigmoid_one_plus(ex_zs):
+    return -torch.log(1 + torch.exp(-ex_zs))  # e^{800} overflows
+
+
+@pytest.mark.parametrize("key", sorted(k for k in EXERCISES if k[:2] in ("01", "02")))
+def test_named_mistakes_of_01_and_02_get_their_own_message(key, capsys):
+    """Each named mistake is refused with its own message, never as correct, and differs from the answer."""
+    ex = EXERCISES[key]
+    assert ex.mistakes, f"{key}: name its plausible mistakes"
+    for mistake in ex.mistakes:
+        assert check(key, mistake.wrong()) is False, f"{key}: accepted the mistake {mistake.name!r}"
+        assert mistake.message in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("prefix", ["01", "02"])
+def test_at_least_half_of_01_and_02_exercises_are_transfer(prefix):
+    keys = [k for k, _ in exercise_cells(prefix)]
+    assert 2 * sum(EXERCISES[k].transfer for k in keys) >= len(keys)
+
+
+@pytest.mark.parametrize("key", sorted(k for k in EXERCISES if k[:2] in ("01", "02")))
+def test_01_02_hints_hold_no_solution_and_exercise_data_no_lesson_names(key):
+    ex = EXERCISES[key]
+    code = [line.strip().removeprefix("answer = ") for line in ex.solution.splitlines()]
+    for hint in ex.hints:
+        for line in code:
+            assert len(line) < 15 or line not in hint, f"{key}: a hint hands out the solution's {line!r}"
+    data = exercise_cell(key)[: ANSWER_LINE.search(exercise_cell(key)).start()]
+    assigned = re.findall(r"^(\w+)\s*=", data, re.M)
+    assert all(name.startswith("ex_") for name in assigned), f"{key}: exercise data must use ex_ names, got {assigned}"
+
+
+def test_02_stable_logsigmoid_data_break_the_naive_forms():
+    """The stable-logsigmoid exercise only teaches something if the textbook forms fail on its data."""
+    zs = cell_data("02.stable_logsigmoid")["ex_zs"]
+    assert torch.isinf(bug_stable_logsigmoid_naive(zs)).any()
+    assert torch.isinf(bug_stable_logsigmoid_one_plus(zs)).any()
+    assert check("02.stable_logsigmoid", bug_stable_logsigmoid_naive(zs)) is False
+    assert check("02.stable_logsigmoid", bug_stable_logsigmoid_one_plus(zs)) is False
+
+
+def test_02_log_softmax_naive_form_fails_on_the_first_row():
+    data = cell_data("02.log_softmax")
+    assert not torch.isfinite(bug_log_softmax_naive(data["ex_logits"])[0]).all()
+    assert check("02.log_softmax", bug_log_softmax_naive(data["ex_logits"])) is False
+
+
+def test_02_the_lse_bounds_hold_and_each_is_tight_somewhere():
+    """max z <= LSE(z) <= max z + log C, with equality at equal logits (upper) and in the limit of one dominant logit (lower)."""
+    g = torch.Generator().manual_seed(0)
+    Z = 10 * torch.randn(1000, 7, generator=g, dtype=torch.float64)
+    lse, top = Z.logsumexp(dim=1), Z.max(dim=1).values
+    assert (top <= lse).all() and (lse <= top + math.log(7)).all()
+    assert torch.allclose(torch.zeros(7, dtype=torch.float64).logsumexp(dim=0), torch.tensor(math.log(7), dtype=torch.float64))
+    assert torch.tensor([0.0, -50.0, -50.0], dtype=torch.float64).logsumexp(dim=0).item() < 1e-20
 
 
 # ---------------------------------------------------------------- notebook 03
@@ -374,13 +502,18 @@ def bug_ece_no_bins(probs, labels):
 
 
 CASES = {
-    "01.softmax_by_hand": (sol_softmax_by_hand, [bug_softmax_by_hand]),
+    "01.predict_fox_logit": (sol_predict_fox_logit, [bug_predict_fox_logit_beat_the_sum_of_logits]),
+    "01.softmax_by_hand": (sol_softmax_by_hand, [bug_softmax_by_hand_dim_sum]),
     "01.equal_logits": (sol_equal_logits, [bug_equal_logits]),
-    "01.temperature": (sol_temperature, [bug_temperature]),
-    "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing, bug_shift_changes_nothing_swapped]),
-    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32, bug_overflow_float32_last_finite]),
-    "02.max_trick": (sol_max_trick, [bug_max_trick]),
-    "02.log_softmax": (sol_log_softmax, [bug_log_softmax]),
+    "01.temperature": (sol_temperature, [bug_temperature_not_normalised]),
+    "01.shift_changes_nothing": (sol_shift_changes_nothing, [bug_shift_changes_nothing_swapped]),
+    "01.logits_from_probabilities": (sol_logits_from_probabilities, [bug_logits_from_probabilities_reversed]),
+    "02.predict_overflow_shift": (sol_predict_overflow_shift, [bug_predict_overflow_shift_minus_mean]),
+    "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32_log2]),
+    "02.max_trick": (sol_max_trick, [bug_max_trick_mean_shift]),
+    "02.log_softmax": (sol_log_softmax, [bug_log_softmax_plus]),
+    "02.lse_bound_tight": (sol_lse_bound_tight, [bug_lse_bound_tight_one_past]),
+    "02.stable_logsigmoid": (sol_stable_logsigmoid, [bug_stable_logsigmoid_clamped]),
     "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_columns]),
     "03.mean_loss": (sol_mean_loss, [bug_mean_loss]),
     "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
@@ -403,6 +536,11 @@ CASES = {
 }
 # Other correct forms of the same answers (Python float, numpy scalar, nested list).
 OTHER_FORMS = [
+    ("01.predict_fox_logit", sol_predict_fox_logit_read_off_the_slider),
+    ("01.logits_from_probabilities", sol_logits_from_probabilities_list),
+    ("02.predict_overflow_shift", sol_predict_overflow_shift_from_the_printed_numbers),
+    ("02.log_softmax", sol_log_softmax_max_trick),
+    ("02.stable_logsigmoid", sol_stable_logsigmoid_lse),
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
