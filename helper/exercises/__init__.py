@@ -172,6 +172,16 @@ def _as_tensor(value: Any) -> torch.Tensor | None:
         return None
 
 
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    """The unsqueezed shape of a tensor, array, number or (nested) list; None if it has none."""
+    if isinstance(value, torch.Tensor):
+        return tuple(value.shape)
+    try:
+        return tuple(np.shape(value))
+    except (TypeError, ValueError):  # ragged lists
+        return None
+
+
 def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
     """Whether ``answer`` is an accepted form of ``expected`` within the exercise's tolerance."""
     if isinstance(expected, str):
@@ -182,7 +192,7 @@ def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
     got, want = _as_tensor(answer), _as_tensor(expected)
     if got is None or want is None or got.shape != want.shape:
         return False
-    if ex.shape == "exact" and tuple(getattr(answer, "shape", ())) != tuple(getattr(expected, "shape", ())):
+    if ex.shape == "exact" and _shape_of(answer) != _shape_of(expected):
         return False
     return bool(torch.allclose(got, want, rtol=ex.rtol, atol=ex.atol, equal_nan=True))
 

@@ -104,33 +104,41 @@ def bug_log_softmax(logits):
 
 # ---------------------------------------------------------------- notebook 03
 
-def sol_gather_flat(logprobs, targets):
-    return logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)
+def sol_gather_flat(ex_logprobs, ex_targets):
+    return ex_logprobs.gather(1, ex_targets.unsqueeze(1)).squeeze(1)
 
 
-def bug_gather_flat(logprobs, targets):
-    return -logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)  # negated: the loss, not the log-probability
+def bug_gather_flat(ex_logprobs, ex_targets):
+    return ex_logprobs.exp().gather(1, ex_targets.unsqueeze(1)).squeeze(1)  # probabilities, not log-probabilities
 
 
-def bug_gather_flat_columns(logprobs, targets):
-    return logprobs[:, targets]  # (N, N): every target's column from every row  # the (N, 1) shape the notebook warns about
+def bug_gather_flat_next_column(ex_logprobs, ex_targets):
+    return ex_logprobs.gather(1, (ex_targets.unsqueeze(1) + 1) % 5).squeeze(1)  # off by one class
 
 
-def sol_mean_loss(logprobs, targets):
-    return -logprobs[torch.arange(len(targets)), targets].mean()
+def sol_mean_loss(ex_logprobs, ex_targets):
+    return -ex_logprobs[torch.arange(len(ex_targets)), ex_targets].mean()
 
 
-def bug_mean_loss(logprobs, targets):
-    return -logprobs[:, targets].mean()  # (N, N): every target's column from every row
+def bug_mean_loss(ex_logprobs, ex_targets):
+    return -ex_logprobs.exp()[torch.arange(len(ex_targets)), ex_targets].mean()  # minus p, not minus log p
 
 
-def sol_onehot_bytes(N, C):
-    onehot = torch.zeros(1, C, dtype=torch.float32)
-    return N * onehot.numel() * onehot.element_size()
+def sol_gather_seq(ex_seq_logprobs, ex_seq_targets):
+    return ex_seq_logprobs.gather(2, ex_seq_targets.unsqueeze(2)).squeeze(2)
 
 
-def bug_onehot_bytes(N, C):
-    return N * C * F.one_hot(torch.tensor([0])).element_size()  # the int64 size of F.one_hot
+def bug_gather_seq(ex_seq_logprobs, ex_seq_targets):
+    return ex_seq_logprobs.exp().gather(2, ex_seq_targets.unsqueeze(2)).squeeze(2)  # probabilities
+
+
+def sol_onehot_bytes(ex_N, ex_C):
+    onehot = torch.zeros(1, ex_C, dtype=torch.float32)
+    return ex_N * onehot.numel() * onehot.element_size()
+
+
+def bug_onehot_bytes(ex_N, ex_C):
+    return ex_N * ex_C * 2  # float16's 2 bytes per entry
 
 
 # ---------------------------------------------------------------- notebook 04
@@ -381,8 +389,9 @@ CASES = {
     "02.overflow_float32": (sol_overflow_float32, [bug_overflow_float32, bug_overflow_float32_last_finite]),
     "02.max_trick": (sol_max_trick, [bug_max_trick]),
     "02.log_softmax": (sol_log_softmax, [bug_log_softmax]),
-    "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_columns]),
+    "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_next_column]),
     "03.mean_loss": (sol_mean_loss, [bug_mean_loss]),
+    "03.gather_seq": (sol_gather_seq, [bug_gather_seq]),
     "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
     "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
@@ -437,6 +446,24 @@ def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key,
                 continue  # 0 or 1 appear in any sentence ("1e-04"); only real numbers can leak
             for shown in {f"{value:.3f}", f"{value:.4f}", f"{value:.3g}", f"{value:g}"}:
                 assert shown not in out, f"{key}: the message leaks the expected value {shown}"
+
+
+DECLARED = [(key, m) for key in sorted(EXERCISES) for m in EXERCISES[key].mistakes]
+
+
+@pytest.mark.parametrize("key, mistake", DECLARED, ids=lambda v: getattr(v, "name", v))
+def test_each_named_mistake_is_recognised_with_its_own_message(key, mistake, capsys):
+    """A common wrong answer gets its own diagnosis, not the generic hint."""
+    assert check(key, mistake.wrong()) is False
+    assert capsys.readouterr().out.strip() == f"[{key}] Not quite: {mistake.message}"
+
+
+def test_an_exercise_that_teaches_a_shape_refuses_the_right_values_in_another_shape(capsys):
+    expected = EXERCISES["03.gather_flat"].expected()
+    assert check("03.gather_flat", expected.clone()) is True
+    for other in (expected.unsqueeze(1), expected.unsqueeze(0), expected.tolist()[:2]):
+        assert check("03.gather_flat", other) is False
+    assert "(3, 1)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
@@ -503,8 +530,9 @@ def _is_yes_no(value) -> bool:
     return isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, bool) for v in value))
 
 
-def _correct_forms(expected) -> list:
-    """The expected answer as a learner might hand it in: tensors of any squeezable shape, numpy, Python."""
+def _correct_forms(expected, exact_shape: bool = False) -> list:
+    """The expected answer as a learner might hand it in: tensors of any squeezable shape (only the
+    expected shape where the exercise teaches one), numpy, Python."""
     if _is_yes_no(expected):
         flags = [expected] if isinstance(expected, bool) else expected
         forms = [list(flags), tuple(flags), [np.bool_(f) for f in flags], [torch.tensor(f) for f in flags],
@@ -513,7 +541,10 @@ def _correct_forms(expected) -> list:
             forms += [flags[0], np.bool_(flags[0]), torch.tensor(flags[0]), torch.tensor([flags[0]])]
         return forms
     t = torch.as_tensor(expected, dtype=torch.float64)
-    forms = [t, t.float(), t.unsqueeze(0), t.unsqueeze(-1), t.numpy(), t.tolist()]
+    forms = [t, t.float(), t.numpy(), t.tolist()]
+    if exact_shape:
+        return forms
+    forms += [t.unsqueeze(0), t.unsqueeze(-1)]
     if t.ndim == 0:
         value = t.item()
         forms += [value, np.float64(value), np.float32(value), torch.tensor([[value]])]
@@ -525,7 +556,7 @@ def _correct_forms(expected) -> list:
 @pytest.mark.parametrize("key", sorted(EXERCISES))
 def test_every_correct_form_is_accepted(key, capsys):
     expected = EXERCISES[key].expected()
-    for form in _correct_forms(expected):
+    for form in _correct_forms(expected, EXERCISES[key].shape == "exact"):
         assert check(key, form) is True, f"{key}: rejected a correct answer given as {type(form).__name__} {form!r}"
     capsys.readouterr()
 
