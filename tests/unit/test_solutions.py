@@ -142,38 +142,72 @@ def bug_onehot_bytes(ex_N, ex_C):
 
 
 # ---------------------------------------------------------------- notebook 04
+# Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb04.py)
+# are tested with their own messages below.
 
-def sol_weighted_mean(logits, targets, weight):
-    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
-    w = weight[targets]
+def sol_weighted_mean(ex_logits, ex_targets, ex_weight):
+    per = -F.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]
+    w = ex_weight[ex_targets]
     return ((w * per).sum() / w.sum()).item()
 
 
-def bug_weighted_mean(logits, targets, weight):
-    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
-    return (weight[targets] * per).mean().item()  # divided by N, not by the target weights
+def bug_weighted_mean(ex_logits, ex_targets, ex_weight):
+    per = -F.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]
+    w = ex_weight[ex_logits.argmax(dim=1)]  # the weight of the predicted class, not of the target
+    return ((w * per).sum() / w.sum()).item()
 
 
-def sol_label_smoothing(logits, targets, eps):
-    C = logits.shape[1]
-    q = (1 - eps) * F.one_hot(targets, C) + eps / C
-    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+def sol_label_smoothing(ex_logits, ex_targets, ex_eps):
+    C = ex_logits.shape[1]
+    q = (1 - ex_eps) * F.one_hot(ex_targets, C) + ex_eps / C
+    return -(q * F.log_softmax(ex_logits, dim=1)).sum(dim=1)
 
 
-def bug_label_smoothing(logits, targets, eps):
-    C = logits.shape[1]
-    onehot = F.one_hot(targets, C)
-    q = (1 - eps) * onehot + eps / (C - 1) * (1 - onehot)  # eps shared among the wrong classes only
-    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+def bug_label_smoothing(ex_logits, ex_targets, ex_eps):
+    C = ex_logits.shape[1]
+    q = F.one_hot(ex_targets, C) + ex_eps / C  # forgot the (1 - eps): q no longer sums to 1
+    return -(q * F.log_softmax(ex_logits, dim=1)).sum(dim=1)
 
 
-def sol_grad_mean(logits, targets):
-    p = torch.softmax(logits, dim=1)
-    return (p - F.one_hot(targets, logits.shape[1])) / len(targets)
+def sol_grad_ignored(ex_logits, ex_padded_targets):
+    kept = ex_padded_targets != -100
+    p = torch.softmax(ex_logits, dim=1)
+    onehot = torch.zeros_like(p)
+    onehot[kept, ex_padded_targets[kept]] = 1.0
+    return (p - onehot) * kept.unsqueeze(1) / kept.sum()
 
 
-def bug_grad_mean(logits, targets):
-    return torch.softmax(logits, dim=1) - F.one_hot(targets, logits.shape[1])  # forgot the 1/N of 'mean'
+def sol_grad_ignored_by_rows(ex_logits, ex_padded_targets):
+    rows = [i for i, t in enumerate(ex_padded_targets.tolist()) if t != -100]
+    grad = torch.zeros(4, 3)
+    for i in rows:
+        grad[i] = torch.softmax(ex_logits[i], dim=0) - F.one_hot(ex_padded_targets[i], 3)
+    return (grad / len(rows)).numpy()
+
+
+def bug_grad_ignored(ex_logits, ex_padded_targets):
+    wrapped = ex_padded_targets % 3  # -100 wraps round to class 2 instead of being ignored
+    return (torch.softmax(ex_logits, dim=1) - F.one_hot(wrapped, 3)) / 4
+
+
+def sol_smooth_weight_grad(ex_logits, ex_targets, ex_weight, ex_eps):
+    C = ex_logits.shape[1]
+    a = (1 - ex_eps) * ex_weight[ex_targets].unsqueeze(1) * F.one_hot(ex_targets, C) + ex_eps / C * ex_weight
+    p = torch.softmax(ex_logits, dim=1)
+    return (a.sum(dim=1, keepdim=True) * p - a) / ex_weight[ex_targets].sum()
+
+
+def bug_smooth_weight_grad(ex_logits, ex_targets, ex_weight, ex_eps):
+    w = ex_weight[ex_targets].unsqueeze(1)  # smoothing forgotten: the weighted gradient without eps
+    return w * (torch.softmax(ex_logits, dim=1) - F.one_hot(ex_targets, 3)) / w.sum()
+
+
+def sol_predict_target_bar():
+    return -1 / 2
+
+
+def bug_predict_target_bar():
+    return -1 / 4  # divided by T twice
 
 
 # ---------------------------------------------------------------- notebook 06
@@ -395,7 +429,9 @@ CASES = {
     "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
     "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
-    "04.grad_mean": (sol_grad_mean, [bug_grad_mean]),
+    "04.grad_ignored": (sol_grad_ignored, [bug_grad_ignored]),
+    "04.smooth_weight_grad": (sol_smooth_weight_grad, [bug_smooth_weight_grad]),
+    "04.predict_target_bar": (sol_predict_target_bar, [bug_predict_target_bar]),
     "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
     "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
     "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
@@ -412,6 +448,7 @@ CASES = {
 }
 # Other correct forms of the same answers (Python float, numpy scalar, nested list).
 OTHER_FORMS = [
+    ("04.grad_ignored", sol_grad_ignored_by_rows),
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
