@@ -156,7 +156,8 @@ def _smooth_weight_grad() -> torch.Tensor:
     hint=(
         "the explorer divides the logits by T before the softmax; by the chain rule, what does that do "
         "to the gradient in the logits?",
-        "at T = 1 the target's bar tends to -1 as its probability goes to 0; at T = 2 every bar is divided by T.",
+        "at T = 1 the target's bar tends to -1 as its probability goes to 0; the page differentiates through "
+        "z / T, whose derivative in z is 1 / T.",
     ),
     solution="answer = -1 / 2",
     transfer=True,
