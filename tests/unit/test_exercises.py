@@ -60,7 +60,7 @@ def test_numeric_answer_is_judged_with_the_exercises_own_tolerance(key, capsys):
     """Inside half the stated tolerance is right (as a plain list too); three tolerances off is wrong."""
     want = torch.as_tensor(EXERCISES[key].expected(), dtype=torch.float64)
     tol = _tolerance(key)
-    assert check(key, (want + tol / 2).tolist()) is True
+    assert check(key, (want + tol / 2).tolist()) is True  # a nested list keeps the shape
     assert capsys.readouterr().out == f"[{key}] Correct. Well done.\n"
     off = torch.where(tol > 0, 3 * tol, want.abs() * 1e-9 + 1e-9)
     assert check(key, want + off) is False

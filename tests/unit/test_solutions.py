@@ -232,68 +232,110 @@ def test_02_the_lse_bounds_hold_and_each_is_tight_somewhere():
 
 # ---------------------------------------------------------------- notebook 03
 
-def sol_gather_flat(logprobs, targets):
-    return logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)
+def sol_gather_flat(ex_logprobs, ex_targets):
+    return ex_logprobs.gather(1, ex_targets.unsqueeze(1)).squeeze(1)
 
 
-def bug_gather_flat(logprobs, targets):
-    return -logprobs.gather(1, targets.unsqueeze(1)).squeeze(1)  # negated: the loss, not the log-probability
+def bug_gather_flat(ex_logprobs, ex_targets):
+    return ex_logprobs.exp().gather(1, ex_targets.unsqueeze(1)).squeeze(1)  # probabilities, not log-probabilities
 
 
-def bug_gather_flat_columns(logprobs, targets):
-    return logprobs[:, targets]  # (N, N): every target's column from every row  # the (N, 1) shape the notebook warns about
+def bug_gather_flat_next_column(ex_logprobs, ex_targets):
+    return ex_logprobs.gather(1, (ex_targets.unsqueeze(1) + 1) % 5).squeeze(1)  # off by one class
 
 
-def sol_mean_loss(logprobs, targets):
-    return -logprobs[torch.arange(len(targets)), targets].mean()
+def sol_mean_loss(ex_logprobs, ex_targets):
+    return -ex_logprobs[torch.arange(len(ex_targets)), ex_targets].mean()
 
 
-def bug_mean_loss(logprobs, targets):
-    return -logprobs[:, targets].mean()  # (N, N): every target's column from every row
+def bug_mean_loss(ex_logprobs, ex_targets):
+    return -ex_logprobs.exp()[torch.arange(len(ex_targets)), ex_targets].mean()  # minus p, not minus log p
 
 
-def sol_onehot_bytes(N, C):
-    onehot = torch.zeros(1, C, dtype=torch.float32)
-    return N * onehot.numel() * onehot.element_size()
+def sol_gather_seq(ex_seq_logprobs, ex_seq_targets):
+    return ex_seq_logprobs.gather(2, ex_seq_targets.unsqueeze(2)).squeeze(2)
 
 
-def bug_onehot_bytes(N, C):
-    return N * C * F.one_hot(torch.tensor([0])).element_size()  # the int64 size of F.one_hot
+def bug_gather_seq(ex_seq_logprobs, ex_seq_targets):
+    return ex_seq_logprobs.exp().gather(2, ex_seq_targets.unsqueeze(2)).squeeze(2)  # probabilities
+
+
+def sol_onehot_bytes(ex_N, ex_C):
+    onehot = torch.zeros(1, ex_C, dtype=torch.float32)
+    return ex_N * onehot.numel() * onehot.element_size()
+
+
+def bug_onehot_bytes(ex_N, ex_C):
+    return ex_N * ex_C * 2  # float16's 2 bytes per entry
 
 
 # ---------------------------------------------------------------- notebook 04
+# Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb04.py)
+# are tested with their own messages below.
 
-def sol_weighted_mean(logits, targets, weight):
-    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
-    w = weight[targets]
+def sol_weighted_mean(ex_logits, ex_targets, ex_weight):
+    per = -F.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]
+    w = ex_weight[ex_targets]
     return ((w * per).sum() / w.sum()).item()
 
 
-def bug_weighted_mean(logits, targets, weight):
-    per = -F.log_softmax(logits, dim=1)[torch.arange(len(targets)), targets]
-    return (weight[targets] * per).mean().item()  # divided by N, not by the target weights
+def bug_weighted_mean(ex_logits, ex_targets, ex_weight):
+    per = -F.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]
+    w = ex_weight[ex_logits.argmax(dim=1)]  # the weight of the predicted class, not of the target
+    return ((w * per).sum() / w.sum()).item()
 
 
-def sol_label_smoothing(logits, targets, eps):
-    C = logits.shape[1]
-    q = (1 - eps) * F.one_hot(targets, C) + eps / C
-    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+def sol_label_smoothing(ex_logits, ex_targets, ex_eps):
+    C = ex_logits.shape[1]
+    q = (1 - ex_eps) * F.one_hot(ex_targets, C) + ex_eps / C
+    return -(q * F.log_softmax(ex_logits, dim=1)).sum(dim=1)
 
 
-def bug_label_smoothing(logits, targets, eps):
-    C = logits.shape[1]
-    onehot = F.one_hot(targets, C)
-    q = (1 - eps) * onehot + eps / (C - 1) * (1 - onehot)  # eps shared among the wrong classes only
-    return -(q * F.log_softmax(logits, dim=1)).sum(dim=1)
+def bug_label_smoothing(ex_logits, ex_targets, ex_eps):
+    C = ex_logits.shape[1]
+    q = F.one_hot(ex_targets, C) + ex_eps / C  # forgot the (1 - eps): q no longer sums to 1
+    return -(q * F.log_softmax(ex_logits, dim=1)).sum(dim=1)
 
 
-def sol_grad_mean(logits, targets):
-    p = torch.softmax(logits, dim=1)
-    return (p - F.one_hot(targets, logits.shape[1])) / len(targets)
+def sol_grad_ignored(ex_logits, ex_padded_targets):
+    kept = ex_padded_targets != -100
+    p = torch.softmax(ex_logits, dim=1)
+    onehot = torch.zeros_like(p)
+    onehot[kept, ex_padded_targets[kept]] = 1.0
+    return (p - onehot) * kept.unsqueeze(1) / kept.sum()
 
 
-def bug_grad_mean(logits, targets):
-    return torch.softmax(logits, dim=1) - F.one_hot(targets, logits.shape[1])  # forgot the 1/N of 'mean'
+def sol_grad_ignored_by_rows(ex_logits, ex_padded_targets):
+    rows = [i for i, t in enumerate(ex_padded_targets.tolist()) if t != -100]
+    grad = torch.zeros(4, 3)
+    for i in rows:
+        grad[i] = torch.softmax(ex_logits[i], dim=0) - F.one_hot(ex_padded_targets[i], 3)
+    return (grad / len(rows)).numpy()
+
+
+def bug_grad_ignored(ex_logits, ex_padded_targets):
+    wrapped = ex_padded_targets % 3  # -100 wraps round to class 2 instead of being ignored
+    return (torch.softmax(ex_logits, dim=1) - F.one_hot(wrapped, 3)) / 4
+
+
+def sol_smooth_weight_grad(ex_logits, ex_targets, ex_weight, ex_eps):
+    C = ex_logits.shape[1]
+    a = (1 - ex_eps) * ex_weight[ex_targets].unsqueeze(1) * F.one_hot(ex_targets, C) + ex_eps / C * ex_weight
+    p = torch.softmax(ex_logits, dim=1)
+    return (a.sum(dim=1, keepdim=True) * p - a) / ex_weight[ex_targets].sum()
+
+
+def bug_smooth_weight_grad(ex_logits, ex_targets, ex_weight, ex_eps):
+    w = ex_weight[ex_targets].unsqueeze(1)  # smoothing forgotten: the weighted gradient without eps
+    return w * (torch.softmax(ex_logits, dim=1) - F.one_hot(ex_targets, 3)) / w.sum()
+
+
+def sol_predict_target_bar():
+    return -1 / 2
+
+
+def bug_predict_target_bar():
+    return -1 / 4  # divided by T twice
 
 
 # ---------------------------------------------------------------- notebook 06
@@ -514,12 +556,15 @@ CASES = {
     "02.log_softmax": (sol_log_softmax, [bug_log_softmax_plus]),
     "02.lse_bound_tight": (sol_lse_bound_tight, [bug_lse_bound_tight_one_past]),
     "02.stable_logsigmoid": (sol_stable_logsigmoid, [bug_stable_logsigmoid_clamped]),
-    "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_columns]),
+    "03.gather_flat": (sol_gather_flat, [bug_gather_flat, bug_gather_flat_next_column]),
     "03.mean_loss": (sol_mean_loss, [bug_mean_loss]),
+    "03.gather_seq": (sol_gather_seq, [bug_gather_seq]),
     "03.onehot_bytes": (sol_onehot_bytes, [bug_onehot_bytes]),
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
     "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
-    "04.grad_mean": (sol_grad_mean, [bug_grad_mean]),
+    "04.grad_ignored": (sol_grad_ignored, [bug_grad_ignored]),
+    "04.smooth_weight_grad": (sol_smooth_weight_grad, [bug_smooth_weight_grad]),
+    "04.predict_target_bar": (sol_predict_target_bar, [bug_predict_target_bar]),
     "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
     "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
     "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
@@ -541,6 +586,7 @@ OTHER_FORMS = [
     ("02.predict_overflow_shift", sol_predict_overflow_shift_from_the_printed_numbers),
     ("02.log_softmax", sol_log_softmax_max_trick),
     ("02.stable_logsigmoid", sol_stable_logsigmoid_lse),
+    ("04.grad_ignored", sol_grad_ignored_by_rows),
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
@@ -575,6 +621,24 @@ def test_plausible_mistake_is_rejected_with_the_hint_and_without_the_answer(key,
                 continue  # 0 or 1 appear in any sentence ("1e-04"); only real numbers can leak
             for shown in {f"{value:.3f}", f"{value:.4f}", f"{value:.3g}", f"{value:g}"}:
                 assert shown not in out, f"{key}: the message leaks the expected value {shown}"
+
+
+DECLARED = [(key, m) for key in sorted(EXERCISES) for m in EXERCISES[key].mistakes]
+
+
+@pytest.mark.parametrize("key, mistake", DECLARED, ids=lambda v: getattr(v, "name", v))
+def test_each_named_mistake_is_recognised_with_its_own_message(key, mistake, capsys):
+    """A common wrong answer gets its own diagnosis, not the generic hint."""
+    assert check(key, mistake.wrong()) is False
+    assert capsys.readouterr().out.strip() == f"[{key}] Not quite: {mistake.message}"
+
+
+def test_an_exercise_that_teaches_a_shape_refuses_the_right_values_in_another_shape(capsys):
+    expected = EXERCISES["03.gather_flat"].expected()
+    assert check("03.gather_flat", expected.clone()) is True
+    for other in (expected.unsqueeze(1), expected.unsqueeze(0), expected.tolist()[:2]):
+        assert check("03.gather_flat", other) is False
+    assert "(3, 1)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
@@ -641,8 +705,9 @@ def _is_yes_no(value) -> bool:
     return isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, bool) for v in value))
 
 
-def _correct_forms(expected) -> list:
-    """The expected answer as a learner might hand it in: tensors of any squeezable shape, numpy, Python."""
+def _correct_forms(expected, exact_shape: bool = False) -> list:
+    """The expected answer as a learner might hand it in: tensors of any squeezable shape (only the
+    expected shape where the exercise teaches one), numpy, Python."""
     if _is_yes_no(expected):
         flags = [expected] if isinstance(expected, bool) else expected
         forms = [list(flags), tuple(flags), [np.bool_(f) for f in flags], [torch.tensor(f) for f in flags],
@@ -651,7 +716,10 @@ def _correct_forms(expected) -> list:
             forms += [flags[0], np.bool_(flags[0]), torch.tensor(flags[0]), torch.tensor([flags[0]])]
         return forms
     t = torch.as_tensor(expected, dtype=torch.float64)
-    forms = [t, t.float(), t.unsqueeze(0), t.unsqueeze(-1), t.numpy(), t.tolist()]
+    forms = [t, t.float(), t.numpy(), t.tolist()]
+    if exact_shape:
+        return forms
+    forms += [t.unsqueeze(0), t.unsqueeze(-1)]
     if t.ndim == 0:
         value = t.item()
         forms += [value, np.float64(value), np.float32(value), torch.tensor([[value]])]
@@ -663,7 +731,7 @@ def _correct_forms(expected) -> list:
 @pytest.mark.parametrize("key", sorted(EXERCISES))
 def test_every_correct_form_is_accepted(key, capsys):
     expected = EXERCISES[key].expected()
-    for form in _correct_forms(expected):
+    for form in _correct_forms(expected, EXERCISES[key].shape == "exact"):
         assert check(key, form) is True, f"{key}: rejected a correct answer given as {type(form).__name__} {form!r}"
     capsys.readouterr()
 
