@@ -126,9 +126,9 @@ def _per_position() -> torch.Tensor:
         "(its ignore_index) and divides by the number of the others.",
     ),
     solution="""
-V = ex_logits.shape[-1]
-mean_ce = F.cross_entropy(ex_logits.reshape(-1, V), ex_targets.reshape(-1))  # ignore_index=-100 drops the padding
-answer = torch.exp(mean_ce)
+vocab = ex_logits.shape[-1]
+ex_mean_ce = F.cross_entropy(ex_logits.reshape(-1, vocab), ex_targets.reshape(-1))  # ignore_index=-100 drops the padding
+answer = torch.exp(ex_mean_ce)
 """,
     transfer=True,
     mistakes=(
@@ -160,9 +160,9 @@ def _distill_grad(scale: float, per_example: bool = False, sign: float = 1.0) ->
         "check your tensor against torch.autograd.grad of the loss written with F.kl_div.",
     ),
     solution="""
-p_T = F.softmax(ex_student / ex_T, dim=1)
-q_T = F.softmax(ex_teacher / ex_T, dim=1)
-answer = ex_T * (p_T - q_T) / len(ex_student)  # T^2 * (p_T - q_T) / T, averaged over the examples
+student_p = F.softmax(ex_student / ex_T, dim=1)
+teacher_q = F.softmax(ex_teacher / ex_T, dim=1)
+answer = ex_T * (student_p - teacher_q) / len(ex_student)  # T^2 * (p_T - q_T) / T, averaged over the examples
 """,
     transfer=True,
     mistakes=(

@@ -170,35 +170,102 @@ def bug_grad_mean(logits, targets):
 
 # ---------------------------------------------------------------- notebook 06
 
-def sol_pos_weight(z, y, pos_weight):
-    p = 1 / (1 + torch.exp(-z))
-    return -(pos_weight * y * torch.log(p) + (1 - y) * torch.log(1 - p))
+def sol_predict_no_jump():
+    z = torch.arange(-300, 301) / 10
+    return bool((F.binary_cross_entropy(torch.sigmoid(z), torch.ones_like(z), reduction="none") == 100).any())
 
 
-def bug_pos_weight(z, y, pos_weight):
-    p = torch.sigmoid(z)
-    return -pos_weight * (y * torch.log(p) + (1 - y) * torch.log(1 - p))  # weighted both terms
+def bug_predict_no_jump():
+    return True  # "like y = 0, it jumps on the other side"
 
 
-def sol_stable_bce(z, y):
-    return torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))
+def sol_log_odds(ex_p):
+    return math.log(ex_p / (1 - ex_p))
 
 
-def bug_stable_bce(z, y):
-    p = torch.sigmoid(z)  # rounds to 1 at z = 60: log(0) = -inf
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+def bug_log_odds_log10(ex_p):
+    return math.log10(ex_p / (1 - ex_p))  # decimal log of the odds
 
 
-def bug_stable_bce_clamped(z, y):
-    return nn.BCELoss(reduction="none")(torch.sigmoid(z), y)  # finite, but clamped at 100
+def bug_log_odds_log_p(ex_p):
+    return math.log(ex_p)
 
 
-def sol_multilabel_mean(Z, Y):
-    return (F.softplus(Z) - Y * Z).mean().item()
+def sol_prior_savings(ex_pi):
+    h = -(ex_pi * math.log(ex_pi) + (1 - ex_pi) * math.log(1 - ex_pi))
+    return math.log(2) - h
 
 
-def bug_multilabel_mean(Z, Y):
-    return (F.softplus(Z) - Y * Z).sum(dim=1).mean().item()  # averaged over photos, not entries
+def sol_prior_savings_torch(ex_pi):
+    y = torch.zeros(50)
+    y[0] = 1.0  # 1 positive in 50
+    b = torch.logit(torch.tensor(ex_pi))
+    return (F.binary_cross_entropy_with_logits(torch.zeros(50), y)
+            - F.binary_cross_entropy_with_logits(b.expand(50), y)).item()
+
+
+def bug_prior_savings_bits(ex_pi):
+    return sol_prior_savings(ex_pi) / math.log(2)  # bits
+
+
+def bug_prior_savings_prior_loss(ex_pi):
+    return -(ex_pi * math.log(ex_pi) + (1 - ex_pi) * math.log(1 - ex_pi))
+
+
+def sol_pos_weight(ex_z, ex_y, ex_pos_weight):
+    p = 1 / (1 + torch.exp(-ex_z))
+    return -(ex_pos_weight * ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))
+
+
+def bug_pos_weight(ex_z, ex_y, ex_pos_weight):
+    p = torch.sigmoid(ex_z)
+    return -(ex_y * torch.log(p) + ex_pos_weight * (1 - ex_y) * torch.log(1 - p))  # weighted the negatives
+
+
+def bug_pos_weight_both(ex_z, ex_y, ex_pos_weight):
+    p = torch.sigmoid(ex_z)
+    return -ex_pos_weight * (ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))  # weighted both terms
+
+
+def sol_stable_bce(ex_z, ex_y):
+    return torch.clamp(ex_z, min=0) - ex_z * ex_y + torch.log1p(torch.exp(-torch.abs(ex_z)))
+
+
+def sol_stable_bce_logsigmoid(ex_z, ex_y):
+    return -(ex_y * F.logsigmoid(ex_z) + (1 - ex_y) * F.logsigmoid(-ex_z))
+
+
+def sol_stable_bce_torch_form(ex_z, ex_y):
+    return ((1 - ex_y) * ex_z - F.logsigmoid(ex_z)).tolist()
+
+
+def bug_stable_bce(ex_z, ex_y):
+    p = torch.sigmoid(ex_z)  # rounds to 1 at z = 60: log(0) = -inf
+    return -(ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))
+
+
+def bug_stable_bce_log(ex_z, ex_y):
+    return torch.clamp(ex_z, min=0) - ex_z * ex_y + torch.log(1 + torch.exp(-torch.abs(ex_z)))
+
+
+def bug_stable_bce_softplus(ex_z, ex_y):
+    return F.softplus(ex_z) - ex_y * ex_z
+
+
+def bug_stable_bce_clamped(ex_z, ex_y):
+    return nn.BCELoss(reduction="none")(torch.sigmoid(ex_z), ex_y)  # finite, but clamped at 100
+
+
+def sol_multilabel_mean(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).mean().item()
+
+
+def bug_multilabel_mean(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).sum().item()  # summed, not averaged
+
+
+def bug_multilabel_mean_per_example(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).sum(dim=1).mean().item()
 
 
 # ---------------------------------------------------------------- notebook 07
@@ -364,6 +431,13 @@ NAMED_MISTAKES = [
     ("05.perplexity", "mean of exp", bug_perplexity_mean_of_exp),
     ("05.distill_grad", "no T^2", bug_distill_grad_no_T2),
     ("05.distill_grad", "sign", bug_distill_grad_swapped),
+    ("06.log_odds", "log p", bug_log_odds_log_p),
+    ("06.prior_savings", "prior loss", bug_prior_savings_prior_loss),
+    ("06.pos_weight", "both terms", bug_pos_weight_both),
+    ("06.stable_bce", "lost 2e-9", bug_stable_bce_log),
+    ("06.stable_bce", "lost 2e-9", bug_stable_bce_softplus),
+    ("06.stable_bce", "clamped", bug_stable_bce_clamped),
+    ("06.multilabel_mean", "per example", bug_multilabel_mean_per_example),
 ]
 
 
@@ -448,8 +522,11 @@ CASES = {
     "04.weighted_mean": (sol_weighted_mean, [bug_weighted_mean]),
     "04.label_smoothing": (sol_label_smoothing, [bug_label_smoothing]),
     "04.grad_mean": (sol_grad_mean, [bug_grad_mean]),
+    "06.predict_no_jump": (sol_predict_no_jump, [bug_predict_no_jump]),
+    "06.log_odds": (sol_log_odds, [bug_log_odds_log10]),
+    "06.prior_savings": (sol_prior_savings, [bug_prior_savings_bits]),
     "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
-    "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
+    "06.stable_bce": (sol_stable_bce, [bug_stable_bce]),
     "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
     "07.predict_equal_logits": (sol_predict_equal_logits, [bug_predict_equal_logits_start]),
     "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor_off_by_one]),
@@ -469,6 +546,9 @@ OTHER_FORMS = [
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
     ("05.distill_grad", sol_distill_grad_autograd_list),
+    ("06.stable_bce", sol_stable_bce_logsigmoid),
+    ("06.stable_bce", sol_stable_bce_torch_form),
+    ("06.prior_savings", sol_prior_savings_torch),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
     ("08.grad_W", sol_grad_W_numpy_list),
 ]
@@ -540,11 +620,14 @@ def test_checking_does_not_disturb_the_learners_random_stream():
 
 
 def test_the_naive_formula_really_breaks_where_the_exercise_says():
-    """06.stable_bce is only an exercise if the textbook formula fails on its data."""
+    """06.stable_bce is only an exercise if the textbook formula fails on its data, and log1p matters there."""
     data = cell_data("06.stable_bce")
-    naive = bug_stable_bce(data["z"], data["y"])
-    assert torch.isinf(naive).any()
-    assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == BCE_CLAMPED_LOSS
+    z, y = data["ex_z"], data["ex_y"]
+    assert torch.isinf(bug_stable_bce(z, y)).any()
+    assert bug_stable_bce_clamped(z, y).max().item() == BCE_CLAMPED_LOSS
+    tiny = (z == 20) & (y == 1)
+    assert bug_stable_bce_log(z, y)[tiny].item() == 0.0 == bug_stable_bce_softplus(z, y)[tiny].item()
+    assert math.isclose(sol_stable_bce(z, y)[tiny].item(), math.exp(-20), rel_tol=1e-6)
 
 
 # ---------------------------------------------------------------- the package's own solutions
