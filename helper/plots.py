@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from helper._format import check_int as _check_int
 from helper.palette import OKABE_ITO
 
-__all__ = ["PALETTE", "Described", "described", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one"]
+__all__ = ["PALETTE", "Described", "described", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one", "step_size_errors"]
 
 #: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia (helper.palette).
 PALETTE = OKABE_ITO
@@ -223,3 +223,23 @@ def described(figure: Figure, alt: str) -> Described:
     if not isinstance(alt, str) or len(alt.strip()) < 20:
         raise ValueError("described() needs alt: a sentence or more (>= 20 characters) saying what the figure shows")
     return Described(figure, alt.strip())
+
+
+def step_size_errors(h: torch.Tensor, errors: dict[str, torch.Tensor]) -> Figure:
+    r"""Error of finite-difference derivatives against the step ``h``, on log-log axes.
+
+    ``errors`` maps a method's name (e.g. "forward", "central") to its errors, one per entry of ``h``;
+    zeros are drawn at the bottom of the axes, since a log axis cannot show them.
+    """
+    if not isinstance(h, torch.Tensor) or h.ndim != 1 or not bool((h > 0).all()):
+        raise ValueError("h must be a 1-D tensor of positive steps")
+    if not errors or any(not isinstance(e, torch.Tensor) or e.shape != h.shape for e in errors.values()):
+        raise ValueError("errors must map names to tensors shaped like h")
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.add_subplot()
+    floor = min(float(e[e > 0].min()) for e in errors.values() if bool((e > 0).any())) / 10
+    for (name, err), style in zip(errors.items(), ("o-", "s--", "^:")):
+        ax.loglog(h.numpy(), err.clamp(min=floor).numpy(), style, label=name, linewidth=2)
+    _style(ax, "Finite differences in float64: error against step h", "step h", "|error| of the derivative")
+    ax.legend(fontsize=_FONT - 1, frameon=False)
+    return fig

@@ -178,3 +178,16 @@ def test_float32_boundary_is_about_16_64():
     assert first_z_where_sigmoid_is_one() == pytest.approx(16.6355, abs=1e-4)
     with pytest.raises(TypeError, match="dtype must be a torch floating dtype"):
         first_z_where_sigmoid_is_one(torch.int32)
+
+
+def test_step_size_errors_draws_one_line_per_method_and_refuses_bad_input():
+    h = torch.logspace(-1, -5, 5, dtype=torch.float64)
+    fig = plots.step_size_errors(h, {"forward": h.clone(), "central": torch.cat([h[:4] ** 2, torch.zeros(1)])})
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.get_lines()] == ["forward", "central"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert min(ax.get_lines()[1].get_ydata()) > 0  # the exact zero is drawn at the bottom, not lost
+    with pytest.raises(ValueError, match="positive steps"):
+        plots.step_size_errors(-h, {"forward": h})
+    with pytest.raises(ValueError, match="shaped like h"):
+        plots.step_size_errors(h, {"forward": h[:2]})

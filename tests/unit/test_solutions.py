@@ -340,35 +340,102 @@ def bug_predict_target_bar():
 
 # ---------------------------------------------------------------- notebook 06
 
-def sol_pos_weight(z, y, pos_weight):
-    p = 1 / (1 + torch.exp(-z))
-    return -(pos_weight * y * torch.log(p) + (1 - y) * torch.log(1 - p))
+def sol_predict_no_jump():
+    z = torch.arange(-300, 301) / 10
+    return bool((F.binary_cross_entropy(torch.sigmoid(z), torch.ones_like(z), reduction="none") == 100).any())
 
 
-def bug_pos_weight(z, y, pos_weight):
-    p = torch.sigmoid(z)
-    return -pos_weight * (y * torch.log(p) + (1 - y) * torch.log(1 - p))  # weighted both terms
+def bug_predict_no_jump():
+    return True  # "like y = 0, it jumps on the other side"
 
 
-def sol_stable_bce(z, y):
-    return torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))
+def sol_log_odds(ex_p):
+    return math.log(ex_p / (1 - ex_p))
 
 
-def bug_stable_bce(z, y):
-    p = torch.sigmoid(z)  # rounds to 1 at z = 60: log(0) = -inf
-    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+def bug_log_odds_log10(ex_p):
+    return math.log10(ex_p / (1 - ex_p))  # decimal log of the odds
 
 
-def bug_stable_bce_clamped(z, y):
-    return nn.BCELoss(reduction="none")(torch.sigmoid(z), y)  # finite, but clamped at 100
+def bug_log_odds_log_p(ex_p):
+    return math.log(ex_p)
 
 
-def sol_multilabel_mean(Z, Y):
-    return (F.softplus(Z) - Y * Z).mean().item()
+def sol_prior_savings(ex_pi):
+    h = -(ex_pi * math.log(ex_pi) + (1 - ex_pi) * math.log(1 - ex_pi))
+    return math.log(2) - h
 
 
-def bug_multilabel_mean(Z, Y):
-    return (F.softplus(Z) - Y * Z).sum(dim=1).mean().item()  # averaged over photos, not entries
+def sol_prior_savings_torch(ex_pi):
+    y = torch.zeros(50)
+    y[0] = 1.0  # 1 positive in 50
+    b = torch.logit(torch.tensor(ex_pi))
+    return (F.binary_cross_entropy_with_logits(torch.zeros(50), y)
+            - F.binary_cross_entropy_with_logits(b.expand(50), y)).item()
+
+
+def bug_prior_savings_bits(ex_pi):
+    return sol_prior_savings(ex_pi) / math.log(2)  # bits
+
+
+def bug_prior_savings_prior_loss(ex_pi):
+    return -(ex_pi * math.log(ex_pi) + (1 - ex_pi) * math.log(1 - ex_pi))
+
+
+def sol_pos_weight(ex_z, ex_y, ex_pos_weight):
+    p = 1 / (1 + torch.exp(-ex_z))
+    return -(ex_pos_weight * ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))
+
+
+def bug_pos_weight(ex_z, ex_y, ex_pos_weight):
+    p = torch.sigmoid(ex_z)
+    return -(ex_y * torch.log(p) + ex_pos_weight * (1 - ex_y) * torch.log(1 - p))  # weighted the negatives
+
+
+def bug_pos_weight_both(ex_z, ex_y, ex_pos_weight):
+    p = torch.sigmoid(ex_z)
+    return -ex_pos_weight * (ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))  # weighted both terms
+
+
+def sol_stable_bce(ex_z, ex_y):
+    return torch.clamp(ex_z, min=0) - ex_z * ex_y + torch.log1p(torch.exp(-torch.abs(ex_z)))
+
+
+def sol_stable_bce_logsigmoid(ex_z, ex_y):
+    return -(ex_y * F.logsigmoid(ex_z) + (1 - ex_y) * F.logsigmoid(-ex_z))
+
+
+def sol_stable_bce_torch_form(ex_z, ex_y):
+    return ((1 - ex_y) * ex_z - F.logsigmoid(ex_z)).tolist()
+
+
+def bug_stable_bce(ex_z, ex_y):
+    p = torch.sigmoid(ex_z)  # rounds to 1 at z = 60: log(0) = -inf
+    return -(ex_y * torch.log(p) + (1 - ex_y) * torch.log(1 - p))
+
+
+def bug_stable_bce_log(ex_z, ex_y):
+    return torch.clamp(ex_z, min=0) - ex_z * ex_y + torch.log(1 + torch.exp(-torch.abs(ex_z)))
+
+
+def bug_stable_bce_softplus(ex_z, ex_y):
+    return F.softplus(ex_z) - ex_y * ex_z
+
+
+def bug_stable_bce_clamped(ex_z, ex_y):
+    return nn.BCELoss(reduction="none")(torch.sigmoid(ex_z), ex_y)  # finite, but clamped at 100
+
+
+def sol_multilabel_mean(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).mean().item()
+
+
+def bug_multilabel_mean(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).sum().item()  # summed, not averaged
+
+
+def bug_multilabel_mean_per_example(ex_Z, ex_Y):
+    return (F.softplus(ex_Z) - ex_Y * ex_Z).sum(dim=1).mean().item()
 
 
 # ---------------------------------------------------------------- notebook 07
@@ -422,58 +489,126 @@ def bug_ce_vs_brier_ranking_no_log(ex_probs_A, ex_probs_B, ex_targets):
 
 
 # ---------------------------------------------------------------- notebook 05
+# Bugs listed in CASES get the generic hint; NAMED_MISTAKES below are recognised with their own message.
 
-def sol_entropy_bits(q_bits):
-    return -(q_bits * torch.log2(q_bits)).sum()
-
-
-def sol_entropy_bits_float(q_bits):
-    return float(-(q_bits * torch.log(q_bits)).sum() / math.log(2))
+def sol_predict_floor():
+    q = torch.tensor([0.9 + 0.1 / 3, 0.1 / 3, 0.1 / 3])
+    return float(torch.special.entr(q).sum())
 
 
-def bug_entropy_bits(q_bits):
-    return -(q_bits * torch.log(q_bits)).sum()  # nats, not bits
+def bug_predict_floor_uniform():
+    return math.log(3)  # the loss at equal logits, not the lowest one
 
 
-def sol_smoothing_floor(C, eps):
-    top, rest = 1 - eps + eps / C, eps / C
-    return -(top * math.log(top) + (C - 1) * rest * math.log(rest))
+def sol_entropy_bits(ex_q):
+    return -(ex_q * torch.log2(ex_q)).sum()
 
 
-def sol_smoothing_floor_numpy(C, eps):
-    q = np.full(C, eps / C)
-    q[0] += 1 - eps
+def sol_entropy_bits_float(ex_q):
+    return float(-(ex_q * torch.log(ex_q)).sum() / math.log(2))
+
+
+def bug_entropy_bits(ex_q):
+    return -(ex_q * torch.log10(ex_q)).sum()  # decimal digits, not bits
+
+
+def bug_entropy_bits_nats(ex_q):
+    return -(ex_q * torch.log(ex_q)).sum()  # nats, not bits
+
+
+def sol_smoothing_floor(ex_C, ex_eps):
+    top, rest = 1 - ex_eps + ex_eps / ex_C, ex_eps / ex_C
+    return -(top * math.log(top) + (ex_C - 1) * rest * math.log(rest))
+
+
+def sol_smoothing_floor_numpy(ex_C, ex_eps):
+    q = np.full(ex_C, ex_eps / ex_C)
+    q[0] += 1 - ex_eps
     return np.float32(-(q * np.log(q)).sum())
 
 
-def bug_smoothing_floor(C, eps):
+def bug_smoothing_floor(ex_C, ex_eps):
+    top, rest = 1 - ex_eps, ex_eps / ex_C  # forgot the true class's share: q does not sum to 1
+    return -(top * math.log(top) + (ex_C - 1) * rest * math.log(rest))
+
+
+def bug_smoothing_floor_zero(ex_C, ex_eps):
     return 0.0  # "a perfect model reaches 0"
 
 
-def bug_smoothing_floor_wrong_q(C, eps):
-    top, rest = 1 - eps, eps / (C - 1)  # eps shared among the wrong classes only
-    return -(top * math.log(top) + (C - 1) * rest * math.log(rest))
+def bug_smoothing_floor_wrong_q(ex_C, ex_eps):
+    top, rest = 1 - ex_eps, ex_eps / (ex_C - 1)  # eps shared among the wrong classes only
+    return -(top * math.log(top) + (ex_C - 1) * rest * math.log(rest))
 
 
-def sol_perplexity(logits, targets):
-    V = logits.shape[-1]
-    keep = targets.reshape(-1) != -100
-    logp = F.log_softmax(logits.reshape(-1, V), dim=1)[keep]
-    picked = logp[torch.arange(len(logp)), targets.reshape(-1)[keep]]
+def sol_perplexity(ex_logits, ex_targets):
+    V = ex_logits.shape[-1]
+    keep = ex_targets.reshape(-1) != -100
+    logp = F.log_softmax(ex_logits.reshape(-1, V), dim=1)[keep]
+    picked = logp[torch.arange(len(logp)), ex_targets.reshape(-1)[keep]]
     return torch.exp(-picked.mean())
 
 
-def bug_perplexity_padding_counted(logits, targets):
-    V = logits.shape[-1]
-    t = targets.reshape(-1).clone()
-    t[t == -100] = 0  # padding scored as token 0
-    return torch.exp(F.cross_entropy(logits.reshape(-1, V), t))
+def bug_perplexity_exp_of_sum(ex_logits, ex_targets):
+    V = ex_logits.shape[-1]
+    return torch.exp(F.cross_entropy(ex_logits.reshape(-1, V), ex_targets.reshape(-1), reduction="sum"))
 
 
-def bug_perplexity_mean_of_exp(logits, targets):
-    V = logits.shape[-1]
-    per = F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1), reduction="none")
-    return torch.exp(per[targets.reshape(-1) != -100]).mean()  # mean of exp, not exp of mean
+def bug_perplexity_padding_counted(ex_logits, ex_targets):
+    V = ex_logits.shape[-1]
+    per = F.cross_entropy(ex_logits.reshape(-1, V), ex_targets.reshape(-1), reduction="none")
+    return torch.exp(per.sum() / per.numel())  # the padding's 0 counted in the mean
+
+
+def bug_perplexity_mean_of_exp(ex_logits, ex_targets):
+    V = ex_logits.shape[-1]
+    per = F.cross_entropy(ex_logits.reshape(-1, V), ex_targets.reshape(-1), reduction="none")
+    return torch.exp(per[ex_targets.reshape(-1) != -100]).mean()  # mean of exp, not exp of mean
+
+
+def sol_distill_grad(ex_teacher, ex_student, ex_T):
+    p = torch.exp(ex_student / ex_T) / torch.exp(ex_student / ex_T).sum(dim=1, keepdim=True)
+    q = torch.exp(ex_teacher / ex_T) / torch.exp(ex_teacher / ex_T).sum(dim=1, keepdim=True)
+    return ex_T**2 * (p - q) / ex_T / ex_student.shape[0]
+
+
+def sol_distill_grad_autograd_list(ex_teacher, ex_student, ex_T):
+    s = ex_student.clone().requires_grad_(True)
+    loss = ex_T**2 * F.kl_div(F.log_softmax(s / ex_T, dim=1), F.log_softmax(ex_teacher / ex_T, dim=1),
+                              reduction="batchmean", log_target=True)
+    loss.backward()
+    return s.grad.tolist()
+
+
+def bug_distill_grad_log_diff(ex_teacher, ex_student, ex_T):
+    diff = F.log_softmax(ex_student / ex_T, dim=1) - F.log_softmax(ex_teacher / ex_T, dim=1)
+    return ex_T * diff / len(ex_student)  # log-probabilities where probabilities belong
+
+
+def bug_distill_grad_no_T2(ex_teacher, ex_student, ex_T):
+    return (F.softmax(ex_student / ex_T, dim=1) - F.softmax(ex_teacher / ex_T, dim=1)) / ex_T / len(ex_student)
+
+
+def bug_distill_grad_swapped(ex_teacher, ex_student, ex_T):
+    return ex_T * (F.softmax(ex_teacher / ex_T, dim=1) - F.softmax(ex_student / ex_T, dim=1)) / len(ex_student)
+
+
+NAMED_MISTAKES = [
+    ("05.entropy_bits", "nats", bug_entropy_bits_nats),
+    ("05.smoothing_floor", "zero", bug_smoothing_floor_zero),
+    ("05.smoothing_floor", "eps over C-1", bug_smoothing_floor_wrong_q),
+    ("05.perplexity", "padding in the count", bug_perplexity_padding_counted),
+    ("05.perplexity", "mean of exp", bug_perplexity_mean_of_exp),
+    ("05.distill_grad", "no T^2", bug_distill_grad_no_T2),
+    ("05.distill_grad", "sign", bug_distill_grad_swapped),
+    ("06.log_odds", "log p", bug_log_odds_log_p),
+    ("06.prior_savings", "prior loss", bug_prior_savings_prior_loss),
+    ("06.pos_weight", "both terms", bug_pos_weight_both),
+    ("06.stable_bce", "lost 2e-9", bug_stable_bce_log),
+    ("06.stable_bce", "lost 2e-9", bug_stable_bce_softplus),
+    ("06.stable_bce", "clamped", bug_stable_bce_clamped),
+    ("06.multilabel_mean", "per example", bug_multilabel_mean_per_example),
+]
 
 
 # ---------------------------------------------------------------- notebook 08
@@ -565,16 +700,21 @@ CASES = {
     "04.grad_ignored": (sol_grad_ignored, [bug_grad_ignored]),
     "04.smooth_weight_grad": (sol_smooth_weight_grad, [bug_smooth_weight_grad]),
     "04.predict_target_bar": (sol_predict_target_bar, [bug_predict_target_bar]),
+    "06.predict_no_jump": (sol_predict_no_jump, [bug_predict_no_jump]),
+    "06.log_odds": (sol_log_odds, [bug_log_odds_log10]),
+    "06.prior_savings": (sol_prior_savings, [bug_prior_savings_bits]),
     "06.pos_weight": (sol_pos_weight, [bug_pos_weight]),
-    "06.stable_bce": (sol_stable_bce, [bug_stable_bce, bug_stable_bce_clamped]),
+    "06.stable_bce": (sol_stable_bce, [bug_stable_bce]),
     "06.multilabel_mean": (sol_multilabel_mean, [bug_multilabel_mean]),
     "07.predict_equal_logits": (sol_predict_equal_logits, [bug_predict_equal_logits_start]),
     "07.double_softmax_floor": (sol_double_softmax_floor, [bug_double_softmax_floor_off_by_one]),
     "07.double_softmax_minimiser": (sol_double_softmax_minimiser, [bug_double_softmax_minimiser_no_constant]),
     "07.ce_vs_brier_ranking": (sol_ce_vs_brier_ranking, [bug_ce_vs_brier_ranking_no_log]),
+    "05.predict_floor": (sol_predict_floor, [bug_predict_floor_uniform]),
     "05.entropy_bits": (sol_entropy_bits, [bug_entropy_bits]),
-    "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor, bug_smoothing_floor_wrong_q]),
-    "05.perplexity": (sol_perplexity, [bug_perplexity_padding_counted, bug_perplexity_mean_of_exp]),
+    "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor]),
+    "05.perplexity": (sol_perplexity, [bug_perplexity_exp_of_sum]),
+    "05.distill_grad": (sol_distill_grad, [bug_distill_grad_log_diff]),
     "08.grad_W": (sol_grad_W, [bug_grad_W_no_mean, bug_grad_W_transposed]),
     "08.one_step": (sol_one_step, [bug_one_step_loss_before, bug_one_step_no_bias]),
     "08.ece": (sol_ece, [bug_ece_unweighted, bug_ece_no_bins]),
@@ -589,6 +729,10 @@ OTHER_FORMS = [
     ("04.grad_ignored", sol_grad_ignored_by_rows),
     ("05.entropy_bits", sol_entropy_bits_float),
     ("05.smoothing_floor", sol_smoothing_floor_numpy),
+    ("05.distill_grad", sol_distill_grad_autograd_list),
+    ("06.stable_bce", sol_stable_bce_logsigmoid),
+    ("06.stable_bce", sol_stable_bce_torch_form),
+    ("06.prior_savings", sol_prior_savings_torch),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
     ("08.grad_W", sol_grad_W_numpy_list),
 ]
@@ -678,11 +822,14 @@ def test_checking_does_not_disturb_the_learners_random_stream():
 
 
 def test_the_naive_formula_really_breaks_where_the_exercise_says():
-    """06.stable_bce is only an exercise if the textbook formula fails on its data."""
+    """06.stable_bce is only an exercise if the textbook formula fails on its data, and log1p matters there."""
     data = cell_data("06.stable_bce")
-    naive = bug_stable_bce(data["z"], data["y"])
-    assert torch.isinf(naive).any()
-    assert bug_stable_bce_clamped(data["z"], data["y"]).max().item() == BCE_CLAMPED_LOSS
+    z, y = data["ex_z"], data["ex_y"]
+    assert torch.isinf(bug_stable_bce(z, y)).any()
+    assert bug_stable_bce_clamped(z, y).max().item() == BCE_CLAMPED_LOSS
+    tiny = (z == 20) & (y == 1)
+    assert bug_stable_bce_log(z, y)[tiny].item() == 0.0 == bug_stable_bce_softplus(z, y)[tiny].item()
+    assert math.isclose(sol_stable_bce(z, y)[tiny].item(), math.exp(-20), rel_tol=1e-6)
 
 
 # ---------------------------------------------------------------- the package's own solutions
@@ -776,6 +923,14 @@ def test_the_tolerance_is_the_one_stated(key, capsys):
 def test_other_forms_of_a_correct_answer_are_accepted(key, solution, capsys):
     assert check(key, answer(key, solution)) is True
     assert capsys.readouterr().out.strip() == f"[{key}] Correct. Well done."
+
+
+@pytest.mark.parametrize("key, name, bug", NAMED_MISTAKES, ids=lambda v: getattr(v, "__name__", v))
+def test_a_named_mistake_gets_its_own_message(key, name, bug, capsys):
+    """A plausible mistake of notebooks 05/06 is recognised and named, not met with the generic hint."""
+    (mistake,) = [m for m in EXERCISES[key].mistakes if m.name == name]
+    assert check(key, answer(key, bug)) is False
+    assert capsys.readouterr().out.strip() == f"[{key}] Not quite: {mistake.message}"
 
 
 def test_the_ece_exercise_has_a_bin_with_several_rows_and_differs_from_its_mistakes():
