@@ -210,7 +210,7 @@ answer = log_eta + (1 - log_eta.sum()) / 3
         Mistake("sums to 0", lambda: _ETA3.log() - _ETA3.log().mean(),
                 "these sum to 0, not 1: the constant must make p a probability vector."),
         Mistake("one-hot", lambda: torch.tensor([1.0, 0.0, 0.0]),
-                "here the log-ratios of eta are small, so the minimum lies inside the simplex, not at one-hot."),
+                "here the log-ratios of eta are small, so every entry of the minimiser lies strictly between 0 and 1: not one-hot."),
     ),
 )
 def _double_softmax_minimiser() -> torch.Tensor:
