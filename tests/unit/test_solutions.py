@@ -612,47 +612,92 @@ NAMED_MISTAKES = [
 
 
 # ---------------------------------------------------------------- notebook 08
+# Bugs listed in CASES get the generic hint; each exercise's named mistakes (helper/exercises/nb08.py)
+# are recognised with their own message instead (NAMED_08 below checks real buggy code hits them).
 
-def sol_grad_W(X_tiny, y_tiny, W_tiny, b_tiny):
-    G = (torch.softmax(X_tiny @ W_tiny.T + b_tiny, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
-    return G.T @ X_tiny
-
-
-def sol_grad_W_numpy_list(X_tiny, y_tiny, W_tiny, b_tiny):
-    return sol_grad_W(X_tiny, y_tiny, W_tiny, b_tiny).numpy().tolist()
+def sol_predict_first_accuracy():
+    return 1 / 3  # every point predicted as one class; 100 of the 300 are of it
 
 
-def bug_grad_W_no_mean(X_tiny, y_tiny, W_tiny, b_tiny):
-    G = torch.softmax(X_tiny @ W_tiny.T + b_tiny, dim=1) - F.one_hot(y_tiny, 3)  # forgot 1/N
-    return G.T @ X_tiny
+def bug_predict_first_accuracy_half():
+    return 0.5
 
 
-def bug_grad_W_transposed(X_tiny, y_tiny, W_tiny, b_tiny):
-    G = (torch.softmax(X_tiny @ W_tiny.T + b_tiny, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
-    return (X_tiny.T @ G).T.flip(0)  # rows in the wrong order
+def sol_grad_W(ex_X, ex_y, ex_W, ex_b):
+    G = (torch.softmax(ex_X @ ex_W.T + ex_b, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)
+    return G.T @ ex_X
 
 
-def sol_one_step(X_tiny, y_tiny, lr):
+def sol_grad_W_numpy_list(ex_X, ex_y, ex_W, ex_b):
+    return sol_grad_W(ex_X, ex_y, ex_W, ex_b).numpy().tolist()
+
+
+def bug_grad_W_no_mean(ex_X, ex_y, ex_W, ex_b):
+    G = torch.softmax(ex_X @ ex_W.T + ex_b, dim=1) - F.one_hot(ex_y, 3)  # forgot 1/N
+    return G.T @ ex_X
+
+
+def bug_grad_W_sign(ex_X, ex_y, ex_W, ex_b):
+    G = (F.one_hot(ex_y, 3) - torch.softmax(ex_X @ ex_W.T + ex_b, dim=1)) / len(ex_y)  # onehot - p
+    return G.T @ ex_X
+
+
+def bug_grad_W_transposed(ex_X, ex_y, ex_W, ex_b):
+    G = (torch.softmax(ex_X @ ex_W.T + ex_b, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)
+    return (ex_X.T @ G).T.flip(0)  # rows in the wrong order
+
+
+def bug_grad_W_no_bias(ex_X, ex_y, ex_W, ex_b):
+    G = (torch.softmax(ex_X @ ex_W.T, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)  # b left out of the logits
+    return G.T @ ex_X
+
+
+def sol_one_step(ex_X, ex_y, ex_lr):
     W, b = torch.zeros(3, 2), torch.zeros(3)
-    G = (torch.softmax(X_tiny @ W.T + b, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
-    W, b = W - lr * G.T @ X_tiny, b - lr * G.sum(dim=0)
-    return F.cross_entropy(X_tiny @ W.T + b, y_tiny).item()
+    G = (torch.softmax(ex_X @ W.T + b, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)
+    W, b = W - ex_lr * G.T @ ex_X, b - ex_lr * G.sum(dim=0)
+    return F.cross_entropy(ex_X @ W.T + b, ex_y).item()
 
 
-def bug_one_step_loss_before(X_tiny, y_tiny, lr):
+def bug_one_step_loss_before(ex_X, ex_y, ex_lr):
     return math.log(3)  # the loss before the step
 
 
-def bug_one_step_no_bias(X_tiny, y_tiny, lr):
+def bug_one_step_no_bias(ex_X, ex_y, ex_lr):
     W = torch.zeros(3, 2)
-    G = (torch.softmax(X_tiny @ W.T, dim=1) - F.one_hot(y_tiny, 3)) / len(y_tiny)
-    W = W - lr * G.T @ X_tiny  # b never updated
-    return F.cross_entropy(X_tiny @ W.T, y_tiny).item()
+    G = (torch.softmax(ex_X @ W.T, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)
+    W = W - ex_lr * G.T @ ex_X  # b never updated
+    return F.cross_entropy(ex_X @ W.T, ex_y).item()
 
 
-def sol_ece(probs, labels):
-    conf, pred = probs.max(dim=1)
-    correct = (pred == labels).float()
+def bug_one_step_ascent(ex_X, ex_y, ex_lr):
+    W, b = torch.zeros(3, 2), torch.zeros(3)
+    G = (torch.softmax(ex_X @ W.T + b, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y)
+    W, b = W + ex_lr * G.T @ ex_X, b + ex_lr * G.sum(dim=0)  # a step up the gradient
+    return F.cross_entropy(ex_X @ W.T + b, ex_y).item()
+
+
+def sol_prior_first_loss(ex_prior):
+    labels = torch.tensor([0] * 9 + [1])  # a batch with exactly the 90/10 proportions
+    logits = torch.zeros(10, 2) + ex_prior.log()  # W = 0, b = log pi
+    return F.cross_entropy(logits, labels)
+
+
+def sol_prior_first_loss_formula(ex_prior):
+    return -(0.9 * math.log(0.9) + 0.1 * math.log(0.1))
+
+
+def bug_prior_first_loss_bias_zero(ex_prior):
+    return F.cross_entropy(torch.zeros(10, 2), torch.tensor([0] * 9 + [1]))  # the bias left at 0
+
+
+def bug_prior_first_loss_log_prior(ex_prior):
+    return -ex_prior.log().mean()  # each class counted equally, not by its share
+
+
+def sol_ece(ex_probs, ex_labels):
+    conf, pred = ex_probs.max(dim=1)
+    correct = (pred == ex_labels).float()
     total = 0.0
     for k in range(10):
         in_bin = (conf > k / 10) & (conf <= (k + 1) / 10)
@@ -661,9 +706,9 @@ def sol_ece(probs, labels):
     return total
 
 
-def bug_ece_unweighted(probs, labels):
-    conf, pred = probs.max(dim=1)
-    correct = (pred == labels).float()
+def bug_ece_unweighted(ex_probs, ex_labels):
+    conf, pred = ex_probs.max(dim=1)
+    correct = (pred == ex_labels).float()
     gaps = []
     for k in range(10):
         in_bin = (conf > k / 10) & (conf <= (k + 1) / 10)
@@ -672,10 +717,56 @@ def bug_ece_unweighted(probs, labels):
     return torch.stack(gaps).mean()  # bins not weighted by their size
 
 
-def bug_ece_no_bins(probs, labels):
-    conf, pred = probs.max(dim=1)
-    return ((pred == labels).float().mean() - conf.mean()).abs()  # one global gap
+def bug_ece_no_bins(ex_probs, ex_labels):
+    conf, pred = ex_probs.max(dim=1)
+    return ((pred == ex_labels).float().mean() - conf.mean()).abs()  # one global gap
 
+
+def sol_double_softmax_minimiser(ex_eta):
+    log_eta = ex_eta.log()
+    return log_eta + (1 - log_eta.sum()) / 3
+
+
+def sol_double_softmax_minimiser_numeric(ex_eta):
+    """Gradient descent on the plane sum(p) = 1 (the gradient projected onto it), float64."""
+    p = torch.full((3,), 1 / 3, dtype=torch.float64, requires_grad=True)
+    for _ in range(3000):
+        (grad,) = torch.autograd.grad(-(ex_eta * torch.log_softmax(p, dim=0)).sum(), p)
+        with torch.no_grad():
+            p -= 2.0 * (grad - grad.mean())
+    return p.detach()
+
+
+def bug_double_softmax_minimiser_softmax(ex_eta):
+    return torch.softmax(ex_eta, dim=0)  # softmax of eta, not its inverse
+
+
+def bug_double_softmax_minimiser_one_hot(ex_eta):
+    return torch.tensor([1.0, 0.0, 0.0])
+
+
+def sol_flat_directions(ex_points, ex_classes):
+    X64 = ex_points.double()
+
+    def loss(theta):
+        return F.cross_entropy(X64 @ theta[:18].view(6, 3).T + theta[18:], ex_classes)
+
+    g = torch.Generator().manual_seed(3)
+    H = torch.autograd.functional.hessian(loss, torch.randn(24, dtype=torch.float64, generator=g))
+    eig = torch.linalg.eigvalsh(H)
+    return int((eig.abs() <= 24 * torch.finfo(torch.float64).eps * eig.abs().max()).sum())
+
+
+def sol_flat_directions_reasoned(ex_points, ex_classes):
+    return ex_points.shape[1] + 1  # the same vector added to every row of W (D), one number added to all of b
+
+
+def bug_flat_directions_parameters(ex_points, ex_classes):
+    return 24  # every parameter
+
+
+def bug_flat_directions_matrix_rank(ex_points, ex_classes):
+    return 6 * 3  # the W block only
 
 
 CASES = {
@@ -715,9 +806,13 @@ CASES = {
     "05.smoothing_floor": (sol_smoothing_floor, [bug_smoothing_floor]),
     "05.perplexity": (sol_perplexity, [bug_perplexity_exp_of_sum]),
     "05.distill_grad": (sol_distill_grad, [bug_distill_grad_log_diff]),
-    "08.grad_W": (sol_grad_W, [bug_grad_W_no_mean, bug_grad_W_transposed]),
-    "08.one_step": (sol_one_step, [bug_one_step_loss_before, bug_one_step_no_bias]),
-    "08.ece": (sol_ece, [bug_ece_unweighted, bug_ece_no_bins]),
+    "08.predict_first_accuracy": (sol_predict_first_accuracy, [bug_predict_first_accuracy_half]),
+    "08.grad_W": (sol_grad_W, [bug_grad_W_transposed, bug_grad_W_no_bias]),
+    "08.one_step": (sol_one_step, [bug_one_step_ascent]),
+    "08.prior_first_loss": (sol_prior_first_loss, [bug_prior_first_loss_log_prior]),
+    "08.ece": (sol_ece, [bug_ece_unweighted]),
+    "08.double_softmax_minimiser": (sol_double_softmax_minimiser, [bug_double_softmax_minimiser_softmax]),
+    "08.flat_directions": (sol_flat_directions, [bug_flat_directions_parameters, bug_flat_directions_matrix_rank]),
 }
 # Other correct forms of the same answers (Python float, numpy scalar, nested list).
 OTHER_FORMS = [
@@ -735,6 +830,9 @@ OTHER_FORMS = [
     ("06.prior_savings", sol_prior_savings_torch),
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
     ("08.grad_W", sol_grad_W_numpy_list),
+    ("08.prior_first_loss", sol_prior_first_loss_formula),
+    ("08.double_softmax_minimiser", sol_double_softmax_minimiser_numeric),
+    ("08.flat_directions", sol_flat_directions_reasoned),
 ]
 MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
 
@@ -935,7 +1033,36 @@ def test_a_named_mistake_gets_its_own_message(key, name, bug, capsys):
 
 def test_the_ece_exercise_has_a_bin_with_several_rows_and_differs_from_its_mistakes():
     """The ECE exercise only tests the weighting if its bins differ in size."""
-    probs = answer("08.ece", lambda probs, labels: probs)
+    probs = answer("08.ece", lambda ex_probs, ex_labels: ex_probs)
     conf = probs.max(dim=1).values
     counts = torch.bincount(((conf * 10).ceil().long() - 1).clamp(0, 9), minlength=10)
     assert counts.max() >= 2 and (counts == 1).any()
+
+
+# Notebook 08's named mistakes, each reached by the buggy code a learner would write.
+NAMED_08 = [
+    ("08.grad_W", bug_grad_W_no_mean, "sum, not mean"),
+    ("08.grad_W", bug_grad_W_sign, "sign"),
+    ("08.one_step", bug_one_step_loss_before, "before the step"),
+    ("08.one_step", bug_one_step_no_bias, "bias not updated"),
+    ("08.prior_first_loss", bug_prior_first_loss_bias_zero, "log 2"),
+    ("08.ece", bug_ece_no_bins, "one bin"),
+    ("08.double_softmax_minimiser", bug_double_softmax_minimiser_one_hot, "one-hot"),
+]
+
+
+@pytest.mark.parametrize("key, bug, name", NAMED_08, ids=lambda v: getattr(v, "__name__", v))
+def test_nb08_named_mistakes_are_recognised_with_their_own_message(key, bug, name, capsys):
+    (mistake,) = [m for m in EXERCISES[key].mistakes if m.name == name]
+    assert check(key, answer(key, bug)) is False
+    out = capsys.readouterr().out
+    assert mistake.message in out and EXERCISES[key].hint not in out
+
+
+def test_nb08_double_softmax_minimiser_is_inside_the_simplex_and_not_eta():
+    """The exercise's eta has small log-ratios, so the bug's minimiser is interior (p = log eta + c), and sharper than eta."""
+    eta = cell_data("08.double_softmax_minimiser")["ex_eta"]
+    p = sol_double_softmax_minimiser_numeric(eta)
+    assert (p > 0).all() and abs(p.sum().item() - 1) < 1e-12
+    assert torch.allclose(torch.softmax(p, dim=0), eta, atol=1e-9)
+    assert p[0] > eta[0] and p[2] < eta[2]  # more confident than the truth

@@ -356,3 +356,60 @@ def test_player_rejects_bad_arguments_clearly(blobs):
         TrainingPlayer(X, y.float())
     with pytest.raises(ValueError, match="lr"):
         TrainingPlayer(X, y, lr=0.0)
+
+
+# ---------------------------------------------------------------- claims notebook 08 makes
+@pytest.mark.parametrize("softmax_first", [False, True])
+def test_every_logit_row_keeps_summing_to_zero_so_its_length_is_spread_alone(blobs, softmax_first):
+    """From W = 0, b = 0 each gradient sums to 0 over the classes (p - onehot, and J v with 1^T J = 0)."""
+    X, y = blobs
+    hist = train(X.double(), y, steps=50, lr=0.5, gradient="autograd", softmax_first=softmax_first)
+    Z = torch.stack([hist.logits(X.double(), step=k) for k in (1, 10, 50)])
+    tol = hist.steps * 4 * torch.finfo(torch.float64).eps * Z.abs().max()  # a few roundings per step, no more
+    assert Z.sum(dim=2).abs().max() <= tol
+    assert hist.logit_norm[-1] > 1  # the logits did grow: the check is not vacuous
+
+
+@pytest.mark.parametrize("features, classes", [(2, 3), (3, 6), (4, 2)])
+def test_linear_cross_entropy_is_convex_with_d_plus_one_flat_directions(features, classes):
+    """The parameter Hessian: positive semi-definite, zero exactly along the D + 1 shifts softmax ignores."""
+    g = torch.Generator().manual_seed(features * 10 + classes)
+    X = torch.randn(30, features, generator=g, dtype=torch.float64)
+    y = torch.randint(0, classes, (30,), generator=g)
+    n = classes * (features + 1)
+
+    def loss(theta):
+        return F.cross_entropy(X @ theta[: classes * features].view(classes, features).T + theta[classes * features:], y)
+
+    theta = torch.randn(n, generator=g, dtype=torch.float64)
+    eig = torch.linalg.eigvalsh(torch.autograd.functional.hessian(loss, theta))
+    tol = n * torch.finfo(torch.float64).eps * eig.abs().max()
+    assert (eig >= -tol).all()
+    assert int((eig.abs() <= tol).sum()) == features + 1
+    assert eig[features + 1] > 1e3 * tol  # the rest are clearly positive
+
+
+@pytest.mark.parametrize("eta0", [0.55, 0.6, 0.7, 0.73])
+def test_double_softmax_expected_loss_is_lowest_at_half_one_plus_log_odds(eta0):
+    """The bug's expected loss over p = (s, 1 - s) is minimised at s = (1 + log(eta0 / eta1)) / 2 (float64, LBFGS)."""
+    s = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([s], max_iter=100, tolerance_grad=1e-14, tolerance_change=1e-16, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        logp = torch.log_softmax(torch.cat([s, 1 - s]), dim=0)
+        loss = -(eta0 * logp[0] + (1 - eta0) * logp[1])
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    assert math.isclose(s.item(), (1 + math.log(eta0 / (1 - eta0))) / 2, abs_tol=1e-8)
+    assert s.item() > eta0  # more confident than the truth
+
+
+def test_bias_at_log_prior_gives_the_entropy_as_first_loss():
+    y = torch.tensor([0] * 70 + [1] * 20 + [2] * 10)
+    prior = torch.bincount(y).double() / len(y)
+    loss = F.cross_entropy(torch.zeros(len(y), 3, dtype=torch.float64) + prior.log(), y)
+    assert math.isclose(loss.item(), -(prior * prior.log()).sum().item(), rel_tol=1e-12)
+    assert loss.item() < math.log(3)
