@@ -23,13 +23,14 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides html present screenshots lock clean
+.PHONY: help venv node lab solutions lint test test-fast outputs bench bench-lab slides html present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
 	@echo "make test       every test: helper units, strict nbval on notebooks, MathJax, browser;"
 	@echo "                then the numeric tests and strict nbval again on a second CPU code path"
 	@echo "make test-fast  the same without the browser tests"
+	@echo "make lint       ruff: lint and format check of helper/ and tests/ (part of make test)"
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
@@ -71,10 +72,15 @@ NUMERIC := tests/unit/test_explorer_js.py tests/unit/test_look.py tests/unit/tes
   tests/unit/test_solutions.py tests/unit/test_training.py tests/unit/test_explorers.py tests/unit/test_plots.py
 OTHER_CPU := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default
 
-test: $(STAMP) $(JSSTAMP)
+test: $(STAMP) $(JSSTAMP) lint
 	$(PYTEST)
 	$(OTHER_CPU) $(PY) -m pytest -p no:cacheprovider -q $(NUMERIC) notebooks --nbval \
 	  --nbval-sanitize-with tests/support/nbval_sanitize.cfg
+
+# ruff checks and formats the Python of helper/ and tests/ (config in pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check helper tests
+	$(VENV)/bin/ruff format --check helper tests
 
 test-fast: $(STAMP) $(JSSTAMP)
 	$(PYTEST) -m "not browser"
