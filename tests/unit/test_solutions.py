@@ -722,12 +722,12 @@ def bug_ece_no_bins(ex_probs, ex_labels):
     return ((pred == ex_labels).float().mean() - conf.mean()).abs()  # one global gap
 
 
-def sol_double_softmax_minimiser(ex_eta):
+def sol_minimiser3(ex_eta):
     log_eta = ex_eta.log()
     return log_eta + (1 - log_eta.sum()) / 3
 
 
-def sol_double_softmax_minimiser_numeric(ex_eta):
+def sol_minimiser3_numeric(ex_eta):
     """Gradient descent on the plane sum(p) = 1 (the gradient projected onto it), float64."""
     p = torch.full((3,), 1 / 3, dtype=torch.float64, requires_grad=True)
     for _ in range(3000):
@@ -737,11 +737,11 @@ def sol_double_softmax_minimiser_numeric(ex_eta):
     return p.detach()
 
 
-def bug_double_softmax_minimiser_softmax(ex_eta):
+def bug_minimiser3_softmax(ex_eta):
     return torch.softmax(ex_eta, dim=0)  # softmax of eta, not its inverse
 
 
-def bug_double_softmax_minimiser_one_hot(ex_eta):
+def bug_minimiser3_one_hot(ex_eta):
     return torch.tensor([1.0, 0.0, 0.0])
 
 
@@ -811,7 +811,7 @@ CASES = {
     "08.one_step": (sol_one_step, [bug_one_step_ascent]),
     "08.prior_first_loss": (sol_prior_first_loss, [bug_prior_first_loss_log_prior]),
     "08.ece": (sol_ece, [bug_ece_unweighted]),
-    "08.double_softmax_minimiser": (sol_double_softmax_minimiser, [bug_double_softmax_minimiser_softmax]),
+    "08.double_softmax_minimiser": (sol_minimiser3, [bug_minimiser3_softmax]),
     "08.flat_directions": (sol_flat_directions, [bug_flat_directions_parameters, bug_flat_directions_matrix_rank]),
 }
 # Other correct forms of the same answers (Python float, numpy scalar, nested list).
@@ -831,7 +831,7 @@ OTHER_FORMS = [
     ("07.double_softmax_minimiser", sol_double_softmax_minimiser_closed_form),
     ("08.grad_W", sol_grad_W_numpy_list),
     ("08.prior_first_loss", sol_prior_first_loss_formula),
-    ("08.double_softmax_minimiser", sol_double_softmax_minimiser_numeric),
+    ("08.double_softmax_minimiser", sol_minimiser3_numeric),
     ("08.flat_directions", sol_flat_directions_reasoned),
 ]
 MISTAKES = [(key, bug) for key, (_, bugs) in sorted(CASES.items()) for bug in bugs]
@@ -1047,7 +1047,7 @@ NAMED_08 = [
     ("08.one_step", bug_one_step_no_bias, "bias not updated"),
     ("08.prior_first_loss", bug_prior_first_loss_bias_zero, "log 2"),
     ("08.ece", bug_ece_no_bins, "one bin"),
-    ("08.double_softmax_minimiser", bug_double_softmax_minimiser_one_hot, "one-hot"),
+    ("08.double_softmax_minimiser", bug_minimiser3_one_hot, "one-hot"),
 ]
 
 
@@ -1062,7 +1062,7 @@ def test_nb08_named_mistakes_are_recognised_with_their_own_message(key, bug, nam
 def test_nb08_double_softmax_minimiser_is_inside_the_simplex_and_not_eta():
     """The exercise's eta has small log-ratios, so the bug's minimiser is interior (p = log eta + c), and sharper than eta."""
     eta = cell_data("08.double_softmax_minimiser")["ex_eta"]
-    p = sol_double_softmax_minimiser_numeric(eta)
+    p = sol_minimiser3_numeric(eta)
     assert (p > 0).all() and abs(p.sum().item() - 1) < 1e-12
     assert torch.allclose(torch.softmax(p, dim=0), eta, atol=1e-9)
     assert p[0] > eta[0] and p[2] < eta[2]  # more confident than the truth
