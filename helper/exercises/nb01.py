@@ -26,7 +26,8 @@ def _others_lse() -> float:
     hint=(
         "p_fox / (1 - p_fox) is the fox's odds against the three other classes together: e^{z_fox} against "
         "the sum of the other three exponentials.",
-        "take logs: z_fox = log(0.9 / 0.1) + log(e^{2.1} + e^{0.4} + e^{-1.5}). The other logits do not move.",
+        "e^{z_fox} must be 9 times the sum of the other three exponentials (they do not move); take the log of "
+        "both sides.",
     ),
     solution="answer = torch.log(torch.tensor(ex_p_fox / (1 - ex_p_fox))) + torch.cat([ex_photo[:2], ex_photo[3:]]).logsumexp(dim=0)",
     transfer=True,
