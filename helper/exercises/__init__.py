@@ -15,11 +15,11 @@ What counts as the same answer:
   (and sequences of them, for an exercise that asks several yes/no questions);
 * short strings: compared without case and surrounding spaces.
 
-What a wrong answer is told, the first that applies: what kind of wrong it is (``None``, ``...``
-left inside, not a number, the wrong count or shape, not a yes/no, nan or inf, the right value
-typed with too few digits), then the exercise's named :class:`Mistake`, then its staged hint (a
-nudge first, the next stage on each repeated miss of that exercise in the session; never the
-solution). Answers are read under bounds (at most ``MAX_ELEMENTS`` numbers, lists nested at most
+What a wrong answer is told, the first that applies: ``None`` or ``...`` left inside, not a
+number (or not a yes/no), then the exercise's named :class:`Mistake` (the most specific message,
+so a mistake may have another shape or hold inf), then the wrong count or shape, nan or inf, the
+right value typed with too few digits, and last its staged hint (a nudge first, the next stage on
+each repeated miss of that exercise in the session; never the solution). Answers are read under bounds (at most ``MAX_ELEMENTS`` numbers, lists nested at most
 ``MAX_DEPTH`` deep, tensor subclasses read as plain tensors), so an odd or hostile object gets a
 one-line message instead of a crash or a hang.
 """
@@ -508,27 +508,40 @@ def _diagnose_number(answer: Any, expected: Any, ex: Exercise) -> tuple[str | No
     return None, got
 
 
+def _named_mistake(answer: Any, ex: Exercise) -> str | None:
+    for mistake in ex.mistakes:
+        if _matches(answer, mistake.wrong(), ex):
+            return f"Not quite: {mistake.message}"
+    return None
+
+
 def _verdict(ex: Exercise, answer: Any) -> tuple[bool, str]:
+    """(correct?, message). A named mistake, being more specific, is recognised before a shape or nan diagnosis."""
     expected = ex.expected()
     if isinstance(expected, str):
         if not issubclass(type(answer), str):
             return False, f"Not quite: expected a word or short text (a str), got {_describe(answer)}"
         if _matches(answer, expected, ex):
             return True, "Correct. Well done."
+        if named := _named_mistake(answer, ex):
+            return False, named
     elif (want_bools := _bools(expected)) is not None:
         if _bools(answer) == want_bools:
             return True, "Correct. Well done."
+        if named := _named_mistake(answer, ex):
+            return False, named
         if problem := _diagnose_yes_no(answer, want_bools):
             return False, f"Not quite: {problem}"
     else:
+        if not (issubclass(type(answer), str) or _bools(answer) is not None):
+            _numbers(answer)  # what is not made of numbers is refused here, with its own message
+            if _matches(answer, expected, ex):
+                return True, "Correct. Well done."
+            if named := _named_mistake(answer, ex):
+                return False, named
         problem, _ = _diagnose_number(answer, expected, ex)
         if problem:
             return False, f"Not quite: {problem}"
-        if _matches(answer, expected, ex):
-            return True, "Correct. Well done."
-    for mistake in ex.mistakes:
-        if _matches(answer, mistake.wrong(), ex):
-            return False, f"Not quite: {mistake.message}"
     accepted = ""
     if _as_tensor(expected) is not None:
         accepted = f" (Accepted: {ex.tolerance}; any shape that squeezes to the expected one.)"
@@ -543,10 +556,10 @@ def check(key: str, answer: Any) -> bool:
     ``answer`` may be a tensor, a number, a list, a bool or a short string,
     whatever the exercise asks for. Leave it as ``...`` until you have one.
 
-    A wrong answer gets, in this order, the first that applies: what kind of wrong it is
-    (None, not a number, the wrong count or shape, not a yes/no, nan or inf, right but with
-    too few digits), the exercise's named common mistake, or its staged hint (a nudge first,
-    more on each repeated miss, never the solution).
+    A wrong answer gets, in this order, the first that applies: None or not a number (or not
+    a yes/no), the exercise's named common mistake, the wrong count or shape, nan or inf, right
+    but with too few digits, or its staged hint (a nudge first, more on each repeated miss,
+    never the solution).
     """
     if not isinstance(key, str) or key not in EXERCISES:
         shown = _text(key) if isinstance(key, str) else f"of type {_type_name(key)}"
