@@ -14,6 +14,14 @@ What counts as the same answer:
 * yes/no answers: ``bool``, ``numpy.bool_`` or a one-element ``torch.bool`` tensor
   (and sequences of them, for an exercise that asks several yes/no questions);
 * short strings: compared without case and surrounding spaces.
+
+What a wrong answer is told, the first that applies: ``None`` or ``...`` left inside, not a
+number (or not a yes/no), then the exercise's named :class:`Mistake` (the most specific message,
+so a mistake may have another shape or hold inf), then the wrong count or shape, nan or inf, the
+right value typed with too few digits, and last its staged hint (a nudge first, the next stage on
+each repeated miss of that exercise in the session; never the solution). Answers are read under bounds (at most ``MAX_ELEMENTS`` numbers, lists nested at most
+``MAX_DEPTH`` deep, tensor subclasses read as plain tensors), so an odd or hostile object gets a
+one-line message instead of a crash or a hang.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-__all__ = ["Exercise", "Mistake", "check", "exercise", "reset_hints", "EXERCISES"]
+__all__ = ["Exercise", "Mistake", "check", "exercise", "reset_hints", "EXERCISES", "MAX_ELEMENTS", "MAX_DEPTH"]
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,8 @@ def _plain_tensor(value: torch.Tensor) -> torch.Tensor:
     try:
         layout = torch._C.TensorBase.layout.__get__(value)  # the C attribute: no subclass property runs
         if layout != torch.strided:
-            raise _Refusal(f"expected a plain tensor, got a {str(layout).replace('torch.', '')} tensor: pass answer.to_dense()")
+            kind = str(layout).replace("torch.", "")
+            raise _Refusal(f"expected a plain tensor, got a {kind} tensor: pass answer.to_dense()")
         with torch._C.DisableTorchFunctionSubclass():
             t = torch.Tensor.as_subclass(value, torch.Tensor)
         if t.device.type == "meta":
@@ -207,7 +216,9 @@ def _plain_tensor(value: torch.Tensor) -> torch.Tensor:
     except _Refusal:
         raise
     except Exception:  # noqa: BLE001 - nested, fake or otherwise unreadable tensors
-        raise _Refusal(f"check cannot read the values of this tensor ({_type_name(value)}): pass a plain tensor or a list") from None
+        raise _Refusal(
+            f"check cannot read the values of this tensor ({_type_name(value)}): pass a plain tensor or a list"
+        ) from None
 
 
 def _plain_array(value: np.ndarray) -> np.ndarray:
@@ -291,7 +302,9 @@ def _numbers(value: Any) -> torch.Tensor:
     try:
         return torch.tensor(nested, dtype=torch.float64)
     except (ValueError, TypeError, RuntimeError):
-        raise _Refusal("the lists have different lengths: expected a number, a flat list or a table of equal rows") from None
+        raise _Refusal(
+            "the lists have different lengths: expected a number, a flat list or a table of equal rows"
+        ) from None
 
 
 def _is_bool(value: Any) -> bool:
@@ -399,7 +412,10 @@ def _close(got: torch.Tensor, want: torch.Tensor, ex: Exercise) -> bool:
     within = (got - want).abs() <= ex.atol + ex.rtol * want.abs()
     return bool(
         not within.all()
-        and all(ok or _rounded_from(a, e) for ok, a, e in zip(within.flatten().tolist(), got.flatten().tolist(), want.flatten().tolist()))
+        and all(
+            ok or _rounded_from(a, e)
+            for ok, a, e in zip(within.flatten().tolist(), got.flatten().tolist(), want.flatten().tolist())
+        )
     )
 
 
@@ -410,7 +426,9 @@ def _allclose(got: torch.Tensor, want: torch.Tensor, ex: Exercise) -> bool:
 def _matches(answer: Any, expected: Any, ex: Exercise) -> bool:
     """Whether ``answer`` is an accepted form of ``expected`` within the exercise's tolerance."""
     if isinstance(expected, str):
-        return issubclass(type(answer), str) and " ".join(_clip(answer, 1000).lower().split()) == " ".join(expected.lower().split())
+        if not issubclass(type(answer), str):
+            return False
+        return " ".join(_clip(answer, 1000).lower().split()) == " ".join(expected.lower().split())
     want_bools = _bools(expected)
     if want_bools is not None:
         return _bools(answer) == want_bools
@@ -462,7 +480,8 @@ def _diagnose_yes_no(answer: Any, want: list[bool]) -> str | None:
             return f"expected {what}, got {_describe(answer)}"
         return f"expected {what}, got {'a number' if n == 1 else 'numbers'}: write True or False, not 1 or 0"
     if len(got) != len(want):
-        return f"expected {what}, got {_values(len(got)).replace('values', 'yes/no values').replace('one number', 'one yes/no value')}"
+        got_what = "one yes/no value" if len(got) == 1 else f"{len(got)} yes/no values"
+        return f"expected {what}, got {got_what}"
     return None
 
 
@@ -480,7 +499,7 @@ def _diagnose_number(answer: Any, expected: Any, ex: Exercise) -> tuple[str | No
     bad = ~torch.isfinite(got) & torch.isfinite(want_s)
     if bad.any():
         if torch.isnan(got[bad]).any():
-            return "your answer contains nan (not a number): look for 0/0, inf - inf or the log of a negative number", None
+            return "your answer contains nan (not a number): look for 0/0, inf - inf or the log of a negative", None
         return "your answer contains inf: something overflowed (exp of a large number?) or took log(0)", None
     if _allclose(got, want_s, ex):
         return None, got
@@ -489,27 +508,40 @@ def _diagnose_number(answer: Any, expected: Any, ex: Exercise) -> tuple[str | No
     return None, got
 
 
+def _named_mistake(answer: Any, ex: Exercise) -> str | None:
+    for mistake in ex.mistakes:
+        if _matches(answer, mistake.wrong(), ex):
+            return f"Not quite: {mistake.message}"
+    return None
+
+
 def _verdict(ex: Exercise, answer: Any) -> tuple[bool, str]:
+    """(correct?, message). A named mistake, being more specific, is recognised before a shape or nan diagnosis."""
     expected = ex.expected()
     if isinstance(expected, str):
         if not issubclass(type(answer), str):
             return False, f"Not quite: expected a word or short text (a str), got {_describe(answer)}"
         if _matches(answer, expected, ex):
             return True, "Correct. Well done."
+        if named := _named_mistake(answer, ex):
+            return False, named
     elif (want_bools := _bools(expected)) is not None:
         if _bools(answer) == want_bools:
             return True, "Correct. Well done."
+        if named := _named_mistake(answer, ex):
+            return False, named
         if problem := _diagnose_yes_no(answer, want_bools):
             return False, f"Not quite: {problem}"
     else:
+        if not (issubclass(type(answer), str) or _bools(answer) is not None):
+            _numbers(answer)  # what is not made of numbers is refused here, with its own message
+            if _matches(answer, expected, ex):
+                return True, "Correct. Well done."
+            if named := _named_mistake(answer, ex):
+                return False, named
         problem, _ = _diagnose_number(answer, expected, ex)
         if problem:
             return False, f"Not quite: {problem}"
-        if _matches(answer, expected, ex):
-            return True, "Correct. Well done."
-    for mistake in ex.mistakes:
-        if _matches(answer, mistake.wrong(), ex):
-            return False, f"Not quite: {mistake.message}"
     accepted = ""
     if _as_tensor(expected) is not None:
         accepted = f" (Accepted: {ex.tolerance}; any shape that squeezes to the expected one.)"
@@ -524,10 +556,10 @@ def check(key: str, answer: Any) -> bool:
     ``answer`` may be a tensor, a number, a list, a bool or a short string,
     whatever the exercise asks for. Leave it as ``...`` until you have one.
 
-    A wrong answer gets, in this order, the first that applies: what kind of wrong it is
-    (None, not a number, the wrong count or shape, not a yes/no, nan or inf, right but with
-    too few digits), the exercise's named common mistake, or its staged hint (a nudge first,
-    more on each repeated miss, never the solution).
+    A wrong answer gets, in this order, the first that applies: None or not a number (or not
+    a yes/no), the exercise's named common mistake, the wrong count or shape, nan or inf, right
+    but with too few digits, or its staged hint (a nudge first, more on each repeated miss,
+    never the solution).
     """
     if not isinstance(key, str) or key not in EXERCISES:
         shown = _text(key) if isinstance(key, str) else f"of type {_type_name(key)}"
@@ -544,9 +576,10 @@ def check(key: str, answer: Any) -> bool:
     except _Refusal as refusal:
         ok, message = False, f"Not quite: {refusal}"
     except RecursionError:
-        ok, message = False, "Not quite: check cannot read this answer (nested too deeply): give a number, a list or a tensor"
+        ok, message = False, "Not quite: check cannot read this answer (nested too deeply): give a number or a list"
     except Exception as error:  # noqa: BLE001 - an object whose methods raise: say so in one line
-        ok, message = False, f"Not quite: check cannot read {_describe(answer)} ({_type_name(error)}): give a number, a list or a tensor"
+        what = f"{_describe(answer)} ({_type_name(error)})"
+        ok, message = False, f"Not quite: check cannot read {what}: give a number, a list or a tensor"
     print(f"[{key}] {message}")
     return ok
 

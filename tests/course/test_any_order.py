@@ -3,11 +3,12 @@
 For every course notebook, with the worked solutions filled in (``helper.course.solutions.solve``):
 
 (a) run all, then re-run every lesson cell (before the Exercises heading; cells that only import or
-    define are skipped): each output equals its stored output, compared the way strict nbval does
-    (same sanitize file; images and widget views skipped);
+    define are skipped), last to first: each output equals its stored output, compared the way strict
+    nbval does (same sanitize file; images and widget views skipped);
 (b) restart and run only the Exercises section (its heading, setup cell and exercises): every
     ``check`` says correct;
-(c) every cell that draws random numbers, run twice more: the same output both times.
+(c) every cell that draws random numbers, run once more (last to first, after its re-run in (a), or
+    twice in the Exercises section): the same output both times.
 
 Plus, without a kernel: (d) the Exercises section assigns none of the lesson's names, so running
 the exercises cannot change what a lesson cell shows when it is run again.
@@ -191,8 +192,10 @@ def _report(path: Path) -> Report:
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and not _never_run(cell):
                 client.execute_cell(cell, i)
-        last: dict[int, list] = {}
-        for i in range(start):
+        # Last to first: a cell then sees what Run All left, not names or a seed that the lesson cell
+        # just above it re-made (in order, re-running cell i-1 would repair what the exercises broke).
+        last: dict[int, list] = {}  # each lesson cell's re-run output, reused as (c)'s first run
+        for i in reversed(range(start)):
             cell, stored = nb.cells[i], committed.cells[i]
             if cell.cell_type != "code" or _only_defines(_source(cell)) or _never_run(cell):
                 continue
@@ -205,10 +208,12 @@ def _report(path: Path) -> Report:
                 problem = _difference(now, stored.outputs)
             if problem:
                 report.rerun.append((i, problem))
-        for i, cell in enumerate(nb.cells):
+        # Last to first again, so a seed-only cell never runs just before the draw it would repeat.
+        for i in reversed(range(len(nb.cells))):
+            cell = nb.cells[i]
             if cell.cell_type != "code" or not _draws_random(_source(cell)) or _never_run(cell):
                 continue
-            first = last.get(i) if i in last else _run(client, cell, i)
+            first = last[i] if i in last else _run(client, cell, i)
             second = _run(client, cell, i)
             if problem := _difference(second, first):
                 report.random.append((i, f"second run differs from the first: {problem}"))

@@ -262,3 +262,30 @@ def test_code_in_hints_runs_in_the_exercise_cell(key):
             assert name in namespace or name not in lesson, (
                 f"{key}: the hint uses the lesson's {name!r} as code, but the Exercises section does not define it"
             )
+
+
+def test_the_hint_scanners_find_code_and_solutions():
+    """The two scanners above are not vacuous."""
+    assert NAME_AS_CODE.findall("use z - z.logsumexp(dim=1) then logits[0]; softmax(z) is prose") == ["z", "logits"]
+    assert CODE_SPAN.findall("try `ex_z.max()` first") == ["ex_z.max()"]
+    hint = "z - z.logsumexp(dim=1, keepdim=True); without keepdim the shapes do not line up"
+    assert _solution_code("answer = logits - logits.logsumexp(dim=1, keepdim=True)")[0] in _abstract(hint)
+    assert _solution_code("answer = G.T @ X_tiny")[0] in _abstract("then G.T @ X (shape (3, 2))")
+    assert not _solution_code("answer = True") and not _solution_code("answer = 0.25")
+
+
+def test_a_named_mistake_of_another_shape_or_with_inf_gets_its_own_message(capsys):
+    """A Mistake is more specific than a shape or inf diagnosis (e.g. per-example losses instead of their mean)."""
+    from helper.exercises import Mistake, exercise
+
+    key = "99.test_only"
+    per_example = [0.5, 1.5, math.inf]
+    try:
+        exercise(key, hint="a nudge", solution="answer = 1.0", mistakes=(
+            Mistake("no mean", lambda: per_example, "those are the per-example losses; take their mean."),
+        ))(lambda: 1.0)
+        assert check(key, per_example) is False
+        assert capsys.readouterr().out == f"[{key}] Not quite: those are the per-example losses; take their mean.\n"
+        assert "expected one number, got 2 values" in _said(key, [0.5, 1.5], capsys)
+    finally:
+        EXERCISES.pop(key, None)
