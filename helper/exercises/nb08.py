@@ -59,7 +59,7 @@ def _predict_first_accuracy() -> float:
     hint=(
         "start from the gradient of the mean loss with respect to the logits (notebook 04): one row per "
         "example, softmax minus one-hot, divided by the number of examples.",
-        "the logit of class c for example n is W[c] . x_n + b[c], so dL/dW[c, d] adds up, over the examples, "
+        "the logit of class c for example n is ex_W[c] . x_n + ex_b[c], so the loss's derivative in weight (c, d) adds up, over the examples, "
         "the logit gradient of class c times feature d of that example. Which matrix product of the logit "
         "gradient (4, 3) and the inputs (4, 2) sums over the examples and has shape (3, 2)?",
     ),
