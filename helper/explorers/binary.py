@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -11,7 +12,7 @@ import torch.nn as nn
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer, as_binary_label, as_real
+from helper.explorers._base import Control, Explorer, as_binary_label, as_real, checked
 from helper.explorers._esm import compose
 from helper.facts import BCE_CLAMPED_LOSS
 
@@ -41,17 +42,27 @@ def verdict(bce: float, bce_logits: float, sig: float, y: int) -> tuple[str, lis
     return "drift", [f"DRIFT: BCELoss is {fmt(100 * gap / bce_logits, '+.2f')} % off", f"(float32 rounding of {what})"]
 
 
-def _landmarks(lo: float, hi: float) -> tuple[float, float]:
-    """On the slider grid (step 0.1), for y = 0: the first z > 0 where :func:`verdict` says "drift"
-    (BCELoss more than 0.01 % off the exact loss) and the first z where float32 sigmoid(z) is
-    exactly 1 (the jump), by torch."""
-    n = round((hi - lo) / _STEP)
-    zs = torch.tensor([lo + _STEP * k for k in range(n + 1)], dtype=torch.float64).to(torch.float32)
+Z_LIMIT = 1000.0  # |z| beyond: float32 sigmoid(z) is exactly 0 or 1 from |z| = 104 on; the slider stays usable
+_LANDMARK_SPAN = 30.0  # both landmarks lie below z = 17, so a fixed grid finds them whatever the slider's span
+
+
+def _check_z(value: Any) -> float:
+    return as_real(value, "z", lo=-Z_LIMIT, hi=Z_LIMIT)
+
+
+@functools.cache
+def _landmarks() -> tuple[float, float]:
+    """On the slider grid (step 0.1, from an integer), for y = 0: the first z > 0 where :func:`verdict`
+    says "drift" (BCELoss more than 0.01 % off the exact loss) and the first z where float32
+    sigmoid(z) is exactly 1 (the jump), by torch. A fixed grid over [0, 30]: the work never grows
+    with the slider's span."""
+    n = round(_LANDMARK_SPAN / _STEP)
+    zs = torch.tensor([_STEP * k for k in range(n + 1)], dtype=torch.float64).to(torch.float32)
     with torch.no_grad():
         s = torch.sigmoid(zs)
         exact = _BCE_LOGITS_NONE(zs, torch.zeros_like(zs))
         bce = _BCE_NONE(s, torch.zeros_like(zs))
-    grid = [round(lo + _STEP * k, 10) for k in range(n + 1)]
+    grid = [round(_STEP * k, 10) for k in range(n + 1)]
     kinds = [verdict(b, e, sv, 0)[0] for b, e, sv in zip(bce.tolist(), exact.tolist(), s.tolist())]
     drift = next((z for z, k in zip(grid, kinds) if k == "drift" and z > 0), math.nan)
     jump = next((z for z, sv in zip(grid, s.tolist()) if sv == 1.0), math.nan)
@@ -83,17 +94,16 @@ class BinaryExplorer(Explorer):
     _esm = compose("binary.js")
     _inputs = ("logit", "label")
 
-    logit = traitlets.Float(0.0).tag(sync=True)
-    label = traitlets.Int(1).tag(sync=True)
+    logit = traitlets.Any(0.0).tag(sync=True)
+    label = traitlets.Any(1).tag(sync=True)
     lo = traitlets.Float(-30.0).tag(sync=True)
     hi = traitlets.Float(30.0).tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, z: Any = 0.0, y: Any = 1) -> None:
-        zv = as_real(z, "z")
-        yv = as_binary_label(y, "y")
+        zv = _check_z(z)
         lo, hi = min(-30.0, math.floor(zv)), max(30.0, math.ceil(zv))
-        drift, jump = _landmarks(lo, hi)
+        drift, jump = _landmarks()
         self.landmarks = {"drift_from": drift, "jump_at": jump}
         hint = (
             "With y = 0, move z up: BCELoss drifts off the exact loss (a float32 staircase) "
@@ -101,14 +111,37 @@ class BinaryExplorer(Explorer):
             "where float32 sigmoid(z) is exactly 1. BCEWithLogitsLoss stays exact."
         )
         self._curves: dict[tuple[int, str], list[str]] = {}
-        super().__init__(logit=zv, label=yv, lo=lo, hi=hi, hint=hint)
+        super().__init__(logit=zv, label=y, lo=lo, hi=hi, hint=hint)
         self.z = Control(self, "logit", description="z", min=lo, max=hi, step=_STEP)
         self.sliders = [self.z]
         self.target = Control(self, "label", description="y", options=[0, 1])
 
+    # -- the one check of each input, whatever sets it (constructor, Python, the page)
+    @checked("logit")
+    def _valid_z(self, value: Any) -> float:
+        return _check_z(value)
+
+    @checked("label")
+    def _valid_y(self, value: Any) -> int:
+        return as_binary_label(value, "y")
+
+    @checked("lo")
+    def _valid_lo(self, value: Any) -> float:
+        lo = as_real(value, "lo", lo=-Z_LIMIT, hi=Z_LIMIT)
+        if not lo < self.hi:
+            raise ValueError(f"lo must be < hi ({self.hi:g}): the slider's span must be > 0; got {lo:g}")
+        return lo
+
+    @checked("hi")
+    def _valid_hi(self, value: Any) -> float:
+        hi = as_real(value, "hi", lo=-Z_LIMIT, hi=Z_LIMIT)
+        if not self.lo < hi:
+            raise ValueError(f"hi must be > lo ({self.lo:g}): the slider's span must be > 0; got {hi:g}")
+        return hi
+
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        zv, yv = float(self.logit), as_binary_label(self.label, "y")
+        zv, yv = float(self.logit), int(self.label)
         z = torch.tensor(zv, dtype=torch.float32)
         y = torch.tensor(float(yv), dtype=torch.float32)
         with torch.no_grad():
