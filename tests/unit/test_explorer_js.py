@@ -528,3 +528,38 @@ def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
     assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
     assert {r for js in json.loads(proc.stdout) for r in js["grid"]["region"]} == {0, 1, 2}
     assert ambiguous_cells < 60 * 22 * 22 // 100, f"{ambiguous_cells} cells too close to call: the bound is too loose"
+
+
+def test_float16_temperature_and_off_simplex_q_give_what_torch_gives(tmp_path):
+    """Two cases lossmath.js once got wrong (#18): a float16 tensor divided by a Python float T is
+    divided by float32(T) and rounded to half once (it cast T to half: 65-134 half-ulps off at
+    T = 0.1, 0 instead of a finite value for T beyond half's range); entropy and KL of a q with a
+    negative or nan entry are -inf / nan as in torch (it skipped them). Exact equality: one
+    correctly rounded division per entry, and the non-finite values must match exactly."""
+    rng = random.Random(18)
+    temps = [0.1, 0.3, 0.05, 7.3, 1e-6, 1e5, 1e-9, 7e4, 65520.0, 1e-30] + [rng.uniform(0.01, 10) for _ in range(200)]
+    div = [([round(rng.uniform(-20, 20), 3) for _ in range(4)], t) for t in temps]
+    qs = [[0.5, -0.1, 0.6], [0.5, math.nan, 0.5], [0.0, 1.0, 0.0], [-1.0, 1.0, 1.0], [0.2, 0.3, 0.5]]
+    script = tmp_path / "case.mjs"
+    script.write_text(
+        f'import {{ scaleLogits, entropy, klDivergence }} from "{(JS_DIR / "lossmath.js").as_uri()}";\n'
+        "const [div, qs] = JSON.parse(process.argv[2], (k, v) => (v === 'nan' ? NaN : v));\n"
+        "const enc = (v) => (Number.isFinite(v) ? v : String(v));\n"
+        "console.log(JSON.stringify({ div: div.map(([z, t]) => scaleLogits(z, t, 'float16').map(enc)),\n"
+        "  H: qs.map((q) => enc(entropy(q))), KL: qs.map((q) => enc(klDivergence([0, 1, 2], q))) }));\n"
+    )
+    arg = json.dumps([div, [[v if math.isfinite(v) else "nan" for v in q] for q in qs]])
+    out = json.loads(subprocess.run([_node(), str(script), arg], capture_output=True, text=True, check=True).stdout)
+    for (z, t), got in zip(div, out["div"]):
+        want = (torch.tensor(z, dtype=torch.float16) / t).tolist()
+        assert [float(v) for v in got] == want, f"z={z} / T={t}: page {got}, torch {want}"
+    logp = F.log_softmax(torch.tensor([0.0, 1.0, 2.0]), dim=0)
+    for q, h, kl in zip(qs, out["H"], out["KL"]):
+        qt = torch.tensor(q)
+        want_h = torch.special.entr(qt).sum().item()
+        want_kl = F.kl_div(logp, qt, reduction="sum").item()
+        for name, got, want in (("H", float(h), want_h), ("KL", float(kl), want_kl)):
+            if math.isfinite(want):
+                assert math.isfinite(got) and abs(got - want) <= 1e-6, f"{name}({q}): page {got}, torch {want}"
+            else:
+                assert str(got) == str(want), f"{name}({q}): page {got}, torch {want}"

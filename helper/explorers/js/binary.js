@@ -4,7 +4,7 @@
 // about z = 10 (float32 sigmoid(z) is so close to 1 that 1 - sigmoid(z) keeps few digits),
 // then JUMPS to the clamp 100 where sigmoid(z) rounds to exactly 1 (log 0 clamped at -100).
 import { bceLoss, bceWithLogits, binaryState, sigmoid } from "./lossmath.js";
-import { OKABE, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
+import { OKABE, commit, connect, fmt, frame, guard, guarded, h, showChart, showCheck, slider, sv, svgRoot } from "./kit.js";
 
 const FORMULA =
   "&sigma;(<var>z</var>) = 1 / (1 + <var>e</var><sup>&minus;<var>z</var></sup>), &nbsp; " +
@@ -30,11 +30,11 @@ function render({ model, el }) {
   const hi = model.get("hi");
   const zs = slider({
     name: "logit z", label: "z", min: lo, max: hi, step: 0.1, big: 1, value: model.get("logit"), cls: "l2l-logit",
-    onInput: (x) => commit(model, "logit", x),
+    onInput: guard(model, parts, (x) => commit(model, "logit", x)),
   });
   const buttons = [0, 1].map((v) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: `y = ${v}`, "aria-pressed": "false" });
-    b.addEventListener("click", () => commit(model, "label", v));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "label", v)));
     return b;
   });
   const yRow = h("div", { class: "l2l-row l2l-target", role: "group", "aria-label": "label y" },

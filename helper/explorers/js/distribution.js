@@ -4,7 +4,7 @@
 // Computed here in float32 (lossmath.js); torch verifies (F.kl_div, F.cross_entropy with a
 // probability target) in the kernel.
 import { distributionState, renormalise } from "./lossmath.js";
-import { OKABE, bars, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
+import { OKABE, bars, commit, connect, fmt, frame, guard, guarded, h, showChart, showCheck, slider, sv, svgRoot } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var>), &nbsp; <var>H</var>(<var>q</var>) = &minus;&sum;<sub><var>i</var></sub> <var>q<sub>i</sub></var> log <var>q<sub>i</sub></var>, &nbsp; " +
@@ -20,7 +20,7 @@ function render({ model, el }) {
     const s = slider({
       name: `logit z_${i}${nameOf(i)}`, label: `z_${i}`, min: model.get("lo"), max: model.get("hi"), step: 0.1, big: 1,
       value: v, cls: `l2l-logit l2l-logit-${i}`,
-      onInput: (x) => { const z = model.get("logits").slice(); z[i] = x; commit(model, "logits", z); },
+      onInput: guard(model, parts, (x) => { const z = model.get("logits").slice(); z[i] = x; commit(model, "logits", z); }),
     });
     return s;
   });
@@ -28,13 +28,13 @@ function render({ model, el }) {
     const s = slider({
       name: `target probability q_${i}${nameOf(i)}`, label: `q_${i}`, min: 0, max: 1, step: 0.01, big: 0.1, value: v,
       decimals: 2, cls: `l2l-q l2l-q-${i}`,
-      onInput: (x) => commit(model, "q", renormalise(model.get("q"), i, x)),
+      onInput: guard(model, parts, (x) => commit(model, "q", renormalise(model.get("q"), i, x))),
     });
     return s;
   });
   const units = ["nats", "bits"].map((u) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: u, "aria-pressed": "false" });
-    b.addEventListener("click", () => commit(model, "unit_name", u));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "unit_name", u)));
     return b;
   });
   const uRow = h("div", { class: "l2l-row l2l-unit", role: "group", "aria-label": "unit" },

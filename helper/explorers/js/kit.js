@@ -28,6 +28,7 @@ export function h(tag, attrs = {}, ...children) {
 /** A number with a fixed number of decimals; inf, -inf, nan as words; never "-0.0000".
  * Writes what helper._format.fmt(x, ".{decimals}f") writes (tested in test_explorer_js.py). */
 export function fmt(x, decimals = 4, plus = false) {
+  if (typeof x !== "number") x = num(x); // "inf"/"nan" as Python sends them; anything else is nan
   if (Number.isNaN(x)) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
@@ -114,8 +115,9 @@ export function commit(model, name, value) {
 /** Decode a number sent by Python: floats, or "inf", "-inf", "nan" as strings (JSON has no inf). */
 export function num(x) {
   if (typeof x === "number") return x;
-  return { inf: Infinity, "-inf": -Infinity, nan: NaN }[x] ?? NaN;
+  return Object.hasOwn(_NONFINITE, x) ? _NONFINITE[x] : NaN;
 }
+const _NONFINITE = { inf: Infinity, "-inf": -Infinity, nan: NaN };
 
 /** Equal input lists (what the page shows vs what torch computed). */
 export function sameInputs(a, b) {
@@ -175,20 +177,31 @@ export function showError(error, msg) {
 
 /**
  * Run `fn` and show any JavaScript exception in the widget (and tell Python through the
- * `js_error` trait); clear the message after a good run.
+ * `js_error` trait); clear the message after a good run. Every page-side handler runs inside
+ * it (`guard`): after an error the check line says the page's numbers are not checked, so an
+ * old "torch agrees" never stays beside a picture that failed to update.
  */
 export function guarded(model, parts, fn) {
+  const failures = parts.failures || 0;
   try {
     fn();
-    if (parts.jsError) {
+    // clear only if no nested guarded() call failed meanwhile
+    if (parts.jsError && (parts.failures || 0) === failures) {
       parts.jsError = "";
       model.set("js_error", "");
       showError(parts.error, model.get("py_error"));
     }
   } catch (err) {
     const msg = `${err && err.name ? err.name : "Error"}: ${err && err.message ? err.message : err}`;
+    parts.failures = failures + 1;
     parts.jsError = msg;
+    parts.mine = null;
     showError(parts.error, msg);
+    if (parts.check) {
+      parts.check.className = "l2l-check l2l-pending";
+      parts.check.removeAttribute("role");
+      parts.check.textContent = "not checked: the page could not update (see the error below)";
+    }
     try {
       model.set("js_error", msg);
       model.save_changes();
@@ -196,9 +209,14 @@ export function guarded(model, parts, fn) {
   }
 }
 
+/** `fn` as an event handler that runs inside `guarded`. */
+export function guard(model, parts, fn) {
+  return (...args) => guarded(model, parts, () => fn(...args));
+}
+
 /** Show Python's error (trait `py_error`) unless a JavaScript error is already shown. */
 export function watchPyError(model, parts) {
-  const on = () => { if (!parts.jsError) showError(parts.error, model.get("py_error")); };
+  const on = guard(model, parts, () => { if (!parts.jsError) showError(parts.error, model.get("py_error")); });
   model.on("change:py_error", on);
   on();
   return () => model.off("change:py_error", on);
@@ -209,7 +227,9 @@ export function watchPyError(model, parts) {
  * `traits` changes from Python, `verify` when torch's result arrives, and Python's errors are
  * shown. Returns the view's clean-up (anywidget calls it when the view is removed).
  */
-export function connect(model, parts, traits, fromPython, verify, draw) {
+export function connect(model, parts, traits, fromPythonRaw, verifyRaw, draw) {
+  const fromPython = guard(model, parts, fromPythonRaw);
+  const verify = guard(model, parts, verifyRaw);
   const events = traits.map((name) => `change:${name}`);
   events.forEach((ev) => model.on(ev, fromPython));
   model.on("change:result", verify);

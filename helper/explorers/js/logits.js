@@ -2,7 +2,7 @@
 // loss, logsumexp and gradient computed here on every input event (lossmath.js, float32 like
 // torch), checked against torch's numbers from the kernel (trait `result`).
 import { logitsState } from "./lossmath.js";
-import { OKABE, bars, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
+import { OKABE, bars, commit, connect, fmt, frame, guard, guarded, h, showChart, showCheck, slider, sv, svgRoot } from "./kit.js";
 
 const FORMULA =
   "<var>p</var> = softmax(<var>z</var> / <var>T</var>), &nbsp; " +
@@ -21,25 +21,25 @@ function render({ model, el }) {
     const name = named() ? `logit z_${i} (${labels()[i]})` : `logit z_${i}`;
     const s = slider({
       name, label: `z_${i}`, min: lo, max: hi, step: 0.1, big: 1, value: v, cls: `l2l-logit l2l-logit-${i}`,
-      onInput: (x) => {
+      onInput: guard(model, parts, (x) => {
         const z = model.get("logits").slice();
         z[i] = x;
         commit(model, "logits", z); // fires change:logits -> fromPython() redraws
-      },
+      }),
     });
     return s;
   });
   const select = h("select", { "aria-label": "target class y", class: "l2l-select", "data-lm-suppress-shortcuts": "true" });
   labels().forEach((lab, i) => select.append(h("option", { value: i, text: named() ? `${i}: ${lab}` : String(i) })));
   select.value = String(model.get("y"));
-  select.addEventListener("change", () => {
+  select.addEventListener("change", guard(model, parts, () => {
     commit(model, "y", Number(select.value));
-  });
+  }));
   const targetRow = h("label", { class: "l2l-row l2l-target" }, h("span", { class: "l2l-name", text: "target y" }), select);
   const tSlider = slider({
     name: "temperature T", label: "T", min: model.get("t_min"), max: model.get("t_max"), step: 0.05, big: 0.5,
     value: model.get("T"), decimals: 2, cls: "l2l-temperature",
-    onInput: (x) => commit(model, "T", x),
+    onInput: guard(model, parts, (x) => commit(model, "T", x)),
   });
   parts.controls.append(...logitSliders.map((s) => s.row), targetRow, tSlider.row);
 

@@ -73,8 +73,9 @@ function scalarOf(dtype) {
   return { float64: (x) => x, float32: Math.fround, float16: (x) => f16round(x) }[dtype];
 }
 
-/** ... and of `tensor * scalar`: torch's CPU mul kernel takes a scalar of a float16 tensor in
- * float32 ("opmath"), not cast to float16 (measured: 2.25195 * 5.4 gives 12.1640625). */
+/** ... and of `tensor * scalar` and `tensor / scalar`: torch's CPU mul and div kernels take a scalar
+ * of a float16 tensor in float32 ("opmath"), not cast to float16 (measured: 2.25195 * 5.4 gives
+ * 12.1640625; z / 0.1 divides by float32(0.1)), and round the float32 result to half once. */
 function mulScalarOf(dtype) {
   return dtype === "float64" ? (x) => x : Math.fround;
 }
@@ -125,7 +126,7 @@ function maxOf(xs) {
 /** z / T in a dtype (torch: float tensor divided by a Python float). */
 export function scaleLogits(z, T = 1, dtype = "float32") {
   const r = rounder(dtype);
-  const t = scalarOf(dtype)(T);
+  const t = mulScalarOf(dtype)(T);
   return cast(z, dtype).map((v) => r(v / t));
 }
 
@@ -165,7 +166,7 @@ export function crossEntropy(z, y, T = 1, dtype = "float32") {
 /** Gradient of cross_entropy(z / T, y) w.r.t. z, as autograd computes it: (exp(log_softmax) - onehot) / T. */
 export function crossEntropyGrad(z, y, T = 1, dtype = "float32") {
   const r = rounder(dtype);
-  const t = scalarOf(dtype)(T);
+  const t = mulScalarOf(dtype)(T);
   const ls = logSoftmaxOf(scaleLogits(z, T, dtype), dtype);
   return ls.map((v, i) => r(r(r(Math.exp(v)) - (i === y ? 1 : 0)) / t));
 }
@@ -267,7 +268,8 @@ export function entropy(q, dtype = "float32") {
   const r = rounder(dtype);
   const acc = dtype === "float16" ? Math.fround : r;
   const qs = cast(q, dtype);
-  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : 0)), acc));
+  // torch.special.entr: -q log q for q > 0, 0 at 0, -inf for q < 0, nan for nan
+  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : v === 0 ? 0 : v < 0 ? -Infinity : NaN)), acc));
 }
 
 /** KL(q || softmax(z)) = sum q (log q - log p), as F.kl_div(log_softmax(z), q, reduction="sum"). */
@@ -276,7 +278,8 @@ export function klDivergence(z, q, dtype = "float32") {
   const acc = dtype === "float16" ? Math.fround : r;
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
-  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : 0)), acc));
+  // F.kl_div: xlogy(q, q) - q * log p; xlogy(0, .) = 0, and nan for q < 0 (log of a negative) or nan
+  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN)), acc));
 }
 
 /** H(q, p) = -sum q log softmax(z), as F.cross_entropy(z, q) with a probability target. */

@@ -4,7 +4,7 @@
 // overflows when logsumexp(z) passes log(finfo.max) (11.09 float16, 88.72 float32), and
 // underflows to 0 (log gives -inf) when every exp(z_i) rounds to 0; max z is marked beside it.
 import { logMax, logTiny, stabilityState } from "./lossmath.js";
-import { OKABE, commit, connect, fmt, fmtBig, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
+import { OKABE, commit, connect, fmt, fmtBig, frame, guard, guarded, h, showChart, showCheck, slider, sv, svgRoot } from "./kit.js";
 
 const FORMULA =
   "naive: log &sum;<sub><var>j</var></sub> <var>e</var><sup><var>z<sub>j</sub></var></sup>, &nbsp; " +
@@ -27,16 +27,16 @@ function render({ model, el }) {
   const shift = slider({
     name: "shift b (added to every logit)", label: "shift b", min: model.get("b_min"), max: model.get("b_max"),
     step: 0.1, big: 10, value: model.get("b"), cls: "l2l-shift",
-    onInput: (x) => commit(model, "b", x),
+    onInput: guard(model, parts, (x) => commit(model, "b", x)),
   });
   const scale = slider({
     name: "scale a (multiplies every logit)", label: "scale a", min: 0, max: model.get("a_max"), step: 0.1, big: 1,
     value: model.get("a"), cls: "l2l-scale",
-    onInput: (x) => commit(model, "a", x),
+    onInput: guard(model, parts, (x) => commit(model, "a", x)),
   });
   const buttons = DTYPES.map((d) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: d, "aria-pressed": "false" });
-    b.addEventListener("click", () => commit(model, "dtype_name", d));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "dtype_name", d)));
     return b;
   });
   const dRow = h("div", { class: "l2l-row l2l-dtype", role: "group", "aria-label": "dtype" },

@@ -5,7 +5,7 @@
 // curve so far; then checked against torch's numbers from the kernel (trait `result`).
 // Play runs a timer in the page, so nothing waits for a kernel and it works with none.
 import { classifierStats, regionGrid } from "./lossmath.js";
-import { OKABE, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
+import { OKABE, commit, connect, fmt, frame, guard, guarded, h, showChart, showCheck, slider, sv, svgRoot } from "./kit.js";
 
 const FORMULA =
   "<var>Z</var> = <var>X</var><var>W</var><sup>&#8868;</sup> + <var>b</var>, &nbsp; " +
@@ -137,7 +137,7 @@ function render({ model, el }) {
   const stepSlider = slider({
     name: "training step", label: "step", min: 0, max: steps, step: 1, big: Math.max(1, Math.round(steps / 10)),
     value: model.get("step"), decimals: 0, cls: "l2l-step-slider",
-    onInput: (k) => { pause(); go(k); },
+    onInput: guard(model, parts, (k) => { pause(); go(k); }),
   });
   parts.controls.append(bar, stepSlider.row);
 
@@ -152,20 +152,20 @@ function render({ model, el }) {
   function start() {
     if (model.get("step") >= steps) go(0); // at the end, Play starts again from step 0
     play.setAttribute("aria-pressed", "true");
-    timer = setInterval(() => {
+    timer = setInterval(guard(model, parts, () => {
       const k = model.get("step") + 1;
       go(k);
       if (k >= steps) pause();
-    }, model.get("interval_ms"));
+    }), model.get("interval_ms"));
   }
   /** Show step k (clamped): the model's `step` changes (fromPython draws) and goes to the kernel. */
   function go(k) {
     const next = Math.max(0, Math.min(steps, Math.round(k)));
     if (next !== model.get("step")) commit(model, "step", next);
   }
-  play.addEventListener("click", () => (playing() ? pause() : start()));
-  stepButton.addEventListener("click", () => { pause(); go(model.get("step") + 1); });
-  back.addEventListener("click", () => { pause(); go(0); });
+  play.addEventListener("click", guard(model, parts, () => (playing() ? pause() : start())));
+  stepButton.addEventListener("click", guard(model, parts, () => { pause(); go(model.get("step") + 1); }));
+  back.addEventListener("click", guard(model, parts, () => { pause(); go(0); }));
 
   function draw() {
     guarded(model, parts, () => {

@@ -1,0 +1,62 @@
+// Every page-side handler runs inside the guard: a JavaScript error shows in the widget, goes to
+// Python (js_error), and the check line stops claiming "torch agrees" (#18 item 4).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { installFakeDom, fakeModel } from "./fake_dom.mjs";
+import { connect, fmt, guard, guarded, showCheck } from "../../helper/explorers/js/kit.js";
+
+installFakeDom();
+
+function parts() {
+  return { error: document.createElement("div"), check: document.createElement("div") };
+}
+
+test("an error in a handler is shown, told to Python, and replaces a stale 'torch agrees'", () => {
+  const model = fakeModel();
+  const p = parts();
+  showCheck(p.check, { inputs: { y: 1 }, values: { loss: 2 } }, { y: 1 }, { loss: 2 });
+  assert.equal(p.check.textContent, "\u2713 torch agrees");
+  const onClick = guard(model, p, () => { throw new TypeError("x.toFixed is not a function"); });
+  onClick();
+  assert.equal(p.error.hidden, false);
+  assert.match(p.error.textContent, /TypeError: x\.toFixed is not a function/);
+  assert.equal(model.v.js_error, "TypeError: x.toFixed is not a function");
+  assert.match(p.check.textContent, /^not checked/);
+  assert.doesNotMatch(p.check.textContent, /agrees/);
+});
+
+test("a nested failure is not cleared by the outer handler that caught nothing", () => {
+  const model = fakeModel();
+  const p = parts();
+  guarded(model, p, () => guarded(model, p, () => { throw new RangeError("inner"); }));
+  assert.equal(p.error.hidden, false);
+  assert.equal(model.v.js_error, "RangeError: inner");
+  guarded(model, p, () => {}); // the next good run clears it
+  assert.equal(p.error.hidden, true);
+  assert.equal(model.v.js_error, "");
+});
+
+test("connect runs the kernel's changes and torch's result inside the guard", () => {
+  const model = fakeModel({ logits: [0, 1], result: {} });
+  const p = parts();
+  let draws = 0;
+  const off = connect(model, p, ["logits"], () => { throw new Error("bad logits from the kernel"); },
+    () => { throw new Error("bad result"); }, () => { draws += 1; });
+  assert.equal(draws, 1);
+  assert.doesNotThrow(() => model.fromKernel("logits", "nan"));
+  assert.match(p.error.textContent, /bad logits from the kernel/);
+  assert.doesNotThrow(() => model.fromKernel("result", { inputs: {}, values: {} }));
+  assert.match(p.error.textContent, /bad result/);
+  off();
+  assert.equal(model.listeners("change:logits"), 0);
+  assert.equal(model.listeners("change:result"), 0);
+});
+
+test("fmt writes non-numbers as nan, and Python's inf/nan strings as numbers", () => {
+  assert.equal(fmt("nan"), "nan");
+  assert.equal(fmt("inf", 2), "inf");
+  assert.equal(fmt("-inf", 2), "-inf");
+  assert.equal(fmt(null), "nan");
+  assert.equal(fmt("constructor"), "nan");
+  assert.equal(fmt(-0.00001, 4), "0.0000");
+});
