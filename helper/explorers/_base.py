@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import math
 import numbers
 import reprlib
@@ -329,11 +328,13 @@ class Explorer(anywidget.AnyWidget):
             self.send_state(names)
             return
         super().set_state({k: sync_data[k] for k in names})
-        # A value the check rewrote (q put back on the simplex, 1.0 for 1) goes back to the page, even
-        # when it equals the old one and traitlets kept the page's spelling without telling anyone.
-        rewritten = [k for k, v in accepted.items() if _json(v) != _json(sync_data[k])]
-        for k in rewritten:
-            self.set_trait(k, accepted[k])
+        # Keep the checked form (traitlets keeps the page's spelling, e.g. -29 for -29.0, when it equals
+        # the old value). A value the check really changed (q put back on the simplex, 1 for true) goes
+        # back to the page; an equal one does not: a late "update" would pull a moving slider back.
+        for k, v in accepted.items():
+            if v is not sync_data[k]:
+                self.set_trait(k, v)
+        rewritten = [k for k, v in accepted.items() if not _same_value(v, sync_data[k])]
         if rewritten:
             self.send_state(rewritten)
         if getattr(self, "_input_refused", False) and any(k in self._inputs for k in names):
@@ -394,11 +395,16 @@ class Explorer(anywidget.AnyWidget):
         raise NotImplementedError
 
 
-def _json(v: Any) -> str:
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal as the page sees it: numbers by value (-29 == -29.0), but a bool is not a number."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
     try:
-        return json.dumps(v, sort_keys=True)
-    except (TypeError, ValueError):
-        return repr(v)
+        return bool(a == b) and type(a) in (int, float, str) and type(b) in (int, float, str)
+    except Exception:  # noqa: BLE001 - whatever cannot be compared is not the same
+        return False
 
 
 def _plain(v: Any) -> Any:

@@ -106,15 +106,15 @@ class DistributionExplorer(Explorer):
     Attributes
     ----------
     sliders: one :class:`Control` per logit. q_sliders: one per ``q_i``; setting ``.value``
-    rescales the others so that q sums to 1. unit: a :class:`Control` (``"nats"``/``"bits"``).
+    rescales the others so that q sums to 1.
     """
 
     _esm = compose("distribution.js")
-    _inputs = ("logits", "q", "unit_name")
+    _inputs = ("logits", "q", "unit")
 
     logits = traitlets.Any([]).tag(sync=True)
     q = traitlets.Any([]).tag(sync=True)
-    unit_name = traitlets.Any("nats").tag(sync=True)
+    unit = traitlets.Any("nats").tag(sync=True)
     labels = traitlets.Any([]).tag(sync=True)
     named = traitlets.Bool(False).tag(sync=True)
     lo = traitlets.Float(-6.0).tag(sync=True)
@@ -125,13 +125,12 @@ class DistributionExplorer(Explorer):
         z = _check_logits(logits)
         n = len(z)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
-        super().__init__(logits=z, q=q, unit_name=unit, labels=as_labels(labels, n), named=labels is not None,
+        super().__init__(logits=z, q=q, unit=unit, labels=as_labels(labels, n), named=labels is not None,
                          lo=lo, hi=hi)
         self._classes = n
         self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
         self.sliders = [Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)]
         self.q_sliders = [_QControl(self, "q", i, description=f"q_{i}", min=0.0, max=1.0, step=0.01) for i in range(n)]
-        self.unit = Control(self, "unit_name", description="unit", options=list(_UNITS))
 
     # -- the one check of each input, whatever sets it (constructor, Python, the page)
     @checked("logits")
@@ -145,7 +144,7 @@ class DistributionExplorer(Explorer):
     def _valid_q(self, value: Any) -> list[float]:
         return check_q(value, len(self.logits))
 
-    @checked("unit_name")
+    @checked("unit")
     def _valid_unit(self, value: Any) -> str:
         return as_choice(value, "unit", _UNITS)
 
@@ -159,7 +158,7 @@ class DistributionExplorer(Explorer):
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        unit = str(self.unit_name)
+        unit = str(self.unit)
         k = 1 / math.log(2) if unit == "bits" else 1.0
         z = torch.tensor(list(self.logits), dtype=torch.float32)
         q = torch.tensor(list(self.q), dtype=torch.float32)

@@ -59,28 +59,27 @@ class LogitsExplorer(Explorer):
     temperature:
         ``T > 0``; the logits are divided by it before the softmax.
 
-    Traits (synced with the page): ``logits`` (list of float), ``y`` (int), ``T`` (float),
-    ``labels``; ``result`` (torch's numbers), ``py_error``, ``js_error``.
+    Traits (synced with the page, named as the constructor's arguments and :meth:`state`'s keys):
+    ``logits`` (list of float), ``target`` (int), ``temperature`` (float), ``labels``; ``result``
+    (torch's numbers), ``py_error``, ``js_error``. Set one to move the explorer (``ex.target = 2``).
 
     Attributes
     ----------
     sliders: one :class:`Control` per class (``.value`` reads/moves logit ``i``).
-    target: a :class:`Control` for the target class (``.value`` is the index).
-    temperature: a :class:`Control` for ``T``.
     """
 
     _esm = compose("logits.js")
-    _inputs = ("logits", "y", "T")
+    _inputs = ("logits", "target", "temperature")
 
     logits = traitlets.Any([]).tag(sync=True)
-    y = traitlets.Any(0).tag(sync=True)
-    T = traitlets.Any(1.0).tag(sync=True)
+    target = traitlets.Any(0).tag(sync=True)
+    temperature = traitlets.Any(1.0).tag(sync=True)
     labels = traitlets.Any([]).tag(sync=True)
     named = traitlets.Bool(False).tag(sync=True)
     lo = traitlets.Float(-6.0).tag(sync=True)
     hi = traitlets.Float(6.0).tag(sync=True)
-    t_min = traitlets.Float(0.1).tag(sync=True)
-    t_max = traitlets.Float(5.0).tag(sync=True)
+    temperature_min = traitlets.Float(0.1).tag(sync=True)
+    temperature_max = traitlets.Float(5.0).tag(sync=True)
 
     def __init__(
         self,
@@ -97,16 +96,14 @@ class LogitsExplorer(Explorer):
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
         t_min, t_max = min(0.1, t), max(5.0, math.ceil(t))
         super().__init__(
-            logits=z, y=target, T=t, labels=as_labels(labels, n), named=labels is not None, lo=lo, hi=hi,
-            t_min=t_min, t_max=t_max,
+            logits=z, target=target, temperature=t, labels=as_labels(labels, n), named=labels is not None, lo=lo,
+            hi=hi, temperature_min=t_min, temperature_max=t_max,
         )
         self._classes = n
         self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
         self.sliders = [
             Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)
         ]
-        self.target = Control(self, "y", description="target y", options=list(range(n)))
-        self.temperature = Control(self, "T", description="T", min=t_min, max=t_max, step=0.05)
 
     # -- the one check of each input, whatever sets it (constructor, Python, the page)
     @checked("logits")
@@ -116,11 +113,11 @@ class LogitsExplorer(Explorer):
             raise ValueError(f"logits must have {self._classes} entries, one per class; got {len(z)}")
         return z
 
-    @checked("y")
+    @checked("target")
     def _valid_target(self, value: Any) -> int:
         return as_index(value, "target", len(self.logits))
 
-    @checked("T")
+    @checked("temperature")
     def _valid_temperature(self, value: Any) -> float:
         return _check_temperature(value)
 
@@ -128,13 +125,13 @@ class LogitsExplorer(Explorer):
     def _valid_labels(self, value: Any) -> list[str]:
         return as_labels(value, len(self.logits))
 
-    @checked("lo", "hi", "t_min", "t_max")
+    @checked("lo", "hi", "temperature_min", "temperature_max")
     def _valid_range(self, value: Any) -> float:
         return as_real(value, "a slider's end")
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        values, y, t = list(self.logits), int(self.y), float(self.T)
+        values, y, t = list(self.logits), int(self.target), float(self.temperature)
         z = torch.tensor(values, dtype=torch.float32, requires_grad=True)
         scaled = z / t
         loss = F.cross_entropy(scaled.unsqueeze(0), torch.tensor([y]))

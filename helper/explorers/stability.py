@@ -82,25 +82,25 @@ class StabilityExplorer(Explorer):
     float64), and underflows to 0 (the log gives ``-inf``, labelled "underflow") once every
     ``exp(z_i)`` rounds to 0; ``max z`` is marked beside it. The kernel verifies with torch.
 
-    Traits (synced): ``base`` (the logits z0), ``b`` (shift), ``a`` (scale), ``dtype_name``.
+    Traits (synced, named as the constructor's arguments and :meth:`state`'s keys): ``logits`` (z0),
+    ``shift`` (b), ``scale`` (a), ``dtype`` (``"float16"``, ``"float32"`` or ``"float64"``).
 
     Attributes
     ----------
     sliders: ``[shift, scale]`` (:class:`Control`; shift from -1000 to 1000 in steps of 0.1,
         PageUp/PageDown move 10; scale from 0 to 10, PageUp/PageDown move 1).
-    shift, scale: the same controls. dtype: a :class:`Control`, ``"float16"``, ``"float32"`` or ``"float64"``.
     """
 
     _esm = compose("stability.js")
-    _inputs = ("base", "b", "a", "dtype_name")
+    _inputs = ("logits", "shift", "scale", "dtype")
 
-    base = traitlets.Any([]).tag(sync=True)
-    b = traitlets.Any(0.0).tag(sync=True)
-    a = traitlets.Any(1.0).tag(sync=True)
-    dtype_name = traitlets.Any("float32").tag(sync=True)
-    b_min = traitlets.Float(-1000.0).tag(sync=True)
-    b_max = traitlets.Float(1000.0).tag(sync=True)
-    a_max = traitlets.Float(10.0).tag(sync=True)
+    logits = traitlets.Any([]).tag(sync=True)
+    shift = traitlets.Any(0.0).tag(sync=True)
+    scale = traitlets.Any(1.0).tag(sync=True)
+    dtype = traitlets.Any("float32").tag(sync=True)
+    shift_min = traitlets.Float(-1000.0).tag(sync=True)
+    shift_max = traitlets.Float(1000.0).tag(sync=True)
+    scale_max = traitlets.Float(10.0).tag(sync=True)
 
     def __init__(self, logits: Any, *, shift: Any = 0.0, scale: Any = 1.0, dtype: Any = "float32") -> None:
         self._classes: int | None = None
@@ -108,45 +108,45 @@ class StabilityExplorer(Explorer):
         sh, sc = _check_shift(shift), _check_scale(scale)
         b_min, b_max = min(-1000.0, math.floor(sh)), max(1000.0, math.ceil(sh))
         a_max = max(10.0, math.ceil(sc))
-        super().__init__(base=base, b=sh, a=sc, dtype_name=dtype, b_min=b_min, b_max=b_max, a_max=a_max)
+        super().__init__(logits=base, shift=sh, scale=sc, dtype=dtype, shift_min=b_min, shift_max=b_max,
+                         scale_max=a_max)
         self._classes = len(base)
-        self.logits = base
-        self.shift = Control(self, "b", description="shift b", min=b_min, max=b_max, step=0.1)
-        self.scale = Control(self, "a", description="scale a", min=0.0, max=a_max, step=0.1)
-        self.sliders = [self.shift, self.scale]
-        self.dtype = Control(self, "dtype_name", description="dtype", options=list(_DTYPES))
+        self.sliders = [
+            Control(self, "shift", description="shift b", min=b_min, max=b_max, step=0.1),
+            Control(self, "scale", description="scale a", min=0.0, max=a_max, step=0.1),
+        ]
 
     # -- the one check of each input, whatever sets it (constructor, Python, the page)
-    @checked("base")
+    @checked("logits")
     def _valid_logits(self, value: Any) -> list[float]:
         z = _check_logits(value)
         if self._classes is not None and len(z) != self._classes:
             raise ValueError(f"logits must have {self._classes} entries; got {len(z)}")
         return z
 
-    @checked("b")
+    @checked("shift")
     def _valid_shift(self, value: Any) -> float:
         return _check_shift(value)
 
-    @checked("a")
+    @checked("scale")
     def _valid_scale(self, value: Any) -> float:
         return _check_scale(value)
 
-    @checked("dtype_name")
+    @checked("dtype")
     def _valid_dtype(self, value: Any) -> str:
         return _dtype_name(value)
 
-    @checked("b_min", "b_max", "a_max")
+    @checked("shift_min", "shift_max", "scale_max")
     def _valid_range(self, value: Any) -> float:
         return as_real(value, "a slider's end")
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        name = str(self.dtype_name)
+        name = str(self.dtype)
         dt = _DTYPES[name]
-        sh, sc = float(self.b), float(self.a)
+        sh, sc = float(self.shift), float(self.scale)
         with torch.no_grad():
-            z = torch.tensor(list(self.base), dtype=dt) * sc + sh
+            z = torch.tensor(list(self.logits), dtype=dt) * sc + sh
             e = torch.exp(z)
             total = e.sum()
             naive = torch.log(total)
@@ -154,6 +154,7 @@ class StabilityExplorer(Explorer):
             trick = m + torch.log(torch.exp(z - m).sum())
             lse = torch.logsumexp(z, dim=0)
         return {
+            "logits": list(self.logits),
             "dtype": name,
             "shift": sh,
             "scale": sc,

@@ -60,14 +60,14 @@ CONSTRUCTOR_CASES = [
     (LogitsExplorer, ([1.0, 2.0],), {"labels": ["", "b"]}, ValueError, "non-empty"),
     (LogitsExplorer, ([1.0, 2.0],), {"labels": ["a" * 41, "b"]}, ValueError, "at most 40 characters"),
     (LogitsExplorer, ([1.0, 2.0],), {"labels": [1, 2]}, ValueError, "labels must be 2 strings"),
-    (BinaryExplorer, (1e6, 0), {}, ValueError, "z must lie between -1000 and 1000"),
-    (BinaryExplorer, (1e30, 0), {}, ValueError, "z must lie between -1000 and 1000"),
-    (BinaryExplorer, (-1e308, 0), {}, ValueError, "z must lie between -1000 and 1000"),
-    (BinaryExplorer, (float("nan"), 0), {}, ValueError, "z must be finite"),
-    (BinaryExplorer, (0.0, 0.5), {}, ValueError, "y must be 0 or 1"),
-    (BinaryExplorer, (0.0, "1"), {}, TypeError, "y must be 0 or 1"),
+    (BinaryExplorer, (1e6, 0), {}, ValueError, "logit must lie between -1000 and 1000"),
+    (BinaryExplorer, (1e30, 0), {}, ValueError, "logit must lie between -1000 and 1000"),
+    (BinaryExplorer, (-1e308, 0), {}, ValueError, "logit must lie between -1000 and 1000"),
+    (BinaryExplorer, (float("nan"), 0), {}, ValueError, "logit must be finite"),
+    (BinaryExplorer, (0.0, 0.5), {}, ValueError, "target must be 0 or 1"),
+    (BinaryExplorer, (0.0, "1"), {}, TypeError, "target must be 0 or 1"),
     (BinaryExplorer, (0.0, True), {}, TypeError, "not a bool"),
-    (BinaryExplorer, ("3", 0), {}, TypeError, "z must be a real number"),
+    (BinaryExplorer, ("3", 0), {}, TypeError, "logit must be a real number"),
     (StabilityExplorer, ([1.0] * 11,), {}, ValueError, "between 1 and 10 entries; got 11"),
     (StabilityExplorer, ([1.0],), {"scale": -1e-9}, ValueError, "scale must be >= 0"),
     (StabilityExplorer, ([1.0],), {"shift": float("-inf")}, ValueError, "shift must be finite"),
@@ -104,7 +104,7 @@ def test_binary_explorers_of_any_allowed_z_are_made_fast():
     start = time.perf_counter()
     for z in (-1000.0, 1000.0, 999.9, 0.0):
         ex = BinaryExplorer(z, 0)
-        assert ex.z.min <= z <= ex.z.max and 16 < ex.landmarks["jump_at"] < 17
+        assert ex.sliders[0].min <= z <= ex.sliders[0].max and 16 < ex.landmarks["jump_at"] < 17
         ex.static_svg()
     assert time.perf_counter() - start < 20  # was 18.9 s and 2 GB for one BinaryExplorer(1e6, 0)
 
@@ -130,22 +130,22 @@ def _explorers() -> dict[str, Any]:
 ASSIGN_CASES = [
     ("logits", "logits", [math.nan, 1.0, 2.0], ValueError, "logits must be finite"),
     ("logits", "logits", [1.0, 2.0], ValueError, "logits must have 3 entries"),
-    ("logits", "T", math.inf, ValueError, "temperature must be finite"),
-    ("logits", "T", 1e-45, ValueError, "temperature must lie between"),
-    ("logits", "y", 3, ValueError, "target must be a class index in 0..2"),
+    ("logits", "temperature", math.inf, ValueError, "temperature must be finite"),
+    ("logits", "temperature", 1e-45, ValueError, "temperature must lie between"),
+    ("logits", "target", 3, ValueError, "target must be a class index in 0..2"),
     ("logits", "labels", ["a", "b"], ValueError, "labels must be 3 strings"),
-    ("binary", "logit", math.nan, ValueError, "z must be finite"),
-    ("binary", "logit", 1e30, ValueError, "z must lie between"),
-    ("binary", "label", 2, ValueError, "y must be 0 or 1"),
+    ("binary", "logit", math.nan, ValueError, "logit must be finite"),
+    ("binary", "logit", 1e30, ValueError, "logit must lie between"),
+    ("binary", "target", 2, ValueError, "target must be 0 or 1"),
     ("binary", "lo", 30.0, ValueError, "span must be > 0"),
     ("binary", "hi", -30.0, ValueError, "span must be > 0"),
-    ("stability", "a", -1.0, ValueError, "scale must be >= 0"),
-    ("stability", "b", "1", TypeError, "shift must be a real number"),
-    ("stability", "dtype_name", "bfloat16", ValueError, "float16, float32, float64"),
-    ("stability", "base", [1.0, 2.0, 3.0], ValueError, "logits must have 2 entries"),
+    ("stability", "scale", -1.0, ValueError, "scale must be >= 0"),
+    ("stability", "shift", "1", TypeError, "shift must be a real number"),
+    ("stability", "dtype", "bfloat16", ValueError, "float16, float32, float64"),
+    ("stability", "logits", [1.0, 2.0, 3.0], ValueError, "logits must have 2 entries"),
     ("distribution", "q", [0.0, 0.0], ValueError, "positive entry"),
     ("distribution", "q", [0.5, math.nan], ValueError, "q must be finite"),
-    ("distribution", "unit_name", "bytes", ValueError, "unit must be 'nats' or 'bits'"),
+    ("distribution", "unit", "bytes", ValueError, "unit must be 'nats' or 'bits'"),
 ]
 
 
@@ -164,8 +164,8 @@ def test_a_control_set_to_nan_or_inf_is_refused_not_clamped():
         with pytest.raises(ValueError, match="logits must be finite"):
             ex.sliders[0].value = bad
         with pytest.raises(ValueError, match="temperature must be finite"):
-            ex.temperature.value = bad
-    assert ex.sliders[0].value == 0.5 and ex.temperature.value == 1.0
+            ex.temperature = bad
+    assert ex.sliders[0].value == 0.5 and ex.temperature == 1.0
     ex.sliders[0].value = 1e9  # a finite value beyond the slider is clamped, as a slider does
     assert ex.sliders[0].value == ex.sliders[0].max
 
@@ -174,20 +174,20 @@ def test_a_control_set_to_nan_or_inf_is_refused_not_clamped():
 PAGE_CASES = [
     ("logits", {"logits": [0.5, None, 2.0]}, "logits must hold real numbers"),
     ("logits", {"logits": list(range(200_000))}, "between 2 and 20 entries; got 200000"),
-    ("logits", {"y": "2"}, "target must be an integer class index"),
-    ("logits", {"T": None}, "temperature must be a real number"),
-    ("logits", {"T": -1}, "temperature must lie between"),
+    ("logits", {"target": "2"}, "target must be an integer class index"),
+    ("logits", {"temperature": None}, "temperature must be a real number"),
+    ("logits", {"temperature": -1}, "temperature must lie between"),
     ("logits", {"labels": ["<b>x</b>", "y", "z"]}, "labels cannot be set from the page"),
     ("logits", {"result": {}}, "result cannot be set from the page"),
     ("logits", {"py_error": ""}, "py_error cannot be set from the page"),
-    ("binary", {"logit": "inf"}, "z must be a real number"),
-    ("binary", {"label": True}, "not a bool"),
+    ("binary", {"logit": "inf"}, "logit must be a real number"),
+    ("binary", {"target": True}, "not a bool"),
     ("binary", {"hi": 1e9}, "hi cannot be set from the page"),
-    ("stability", {"a": -0.1}, "scale must be >= 0"),
-    ("stability", {"dtype_name": ["float16"]}, "dtype must be a string"),
+    ("stability", {"scale": -0.1}, "scale must be >= 0"),
+    ("stability", {"dtype": ["float16"]}, "dtype must be a string"),
     ("distribution", {"q": [0.2, -0.2]}, "non-negative"),
     ("distribution", {"q": [0.2, 0.3, 0.5]}, "q must have between 2 and 2"),
-    ("distribution", {"unit_name": "NATS"}, "unit must be 'nats' or 'bits'"),
+    ("distribution", {"unit": "NATS"}, "unit must be 'nats' or 'bits'"),
 ]
 
 
@@ -207,8 +207,8 @@ def test_a_rewritten_value_from_the_page_is_kept_in_its_checked_form():
     ex.set_state({"q": [2, 2]})
     assert ex.q == [0.5, 0.5] and ex.py_error == ""
     b = BinaryExplorer(2.0, 1)
-    b.set_state({"label": 1.0})  # equal to the old value: traitlets would keep the page's spelling silently
-    assert b.label == 1 and type(b.label) is int
+    b.set_state({"target": 1.0})  # equal to the old value: traitlets would keep the page's spelling silently
+    assert b.target == 1 and type(b.target) is int
 
 
 def test_the_training_player_refuses_a_step_that_is_not_an_integer():

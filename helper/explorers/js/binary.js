@@ -34,7 +34,7 @@ function render({ model, el }) {
   });
   const buttons = [0, 1].map((v) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: `y = ${v}`, "aria-pressed": "false" });
-    b.addEventListener("click", guard(model, parts, () => commit(model, "label", v)));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "target", v)));
     return b;
   });
   const yRow = h("div", { class: "l2l-row l2l-target", role: "group", "aria-label": "label y" },
@@ -67,7 +67,7 @@ function render({ model, el }) {
   function draw() {
     guarded(model, parts, () => {
       const z = model.get("logit");
-      const y = model.get("label");
+      const y = model.get("target");
       buttons.forEach((b, v) => b.setAttribute("aria-pressed", String(v === y)));
       const st = binaryState(z, y);
       const v = verdict(st, y);
@@ -113,7 +113,7 @@ function render({ model, el }) {
       }));
       showChart(parts.chart, svg);
       hint.textContent = model.get("hint");
-      parts.mine = { inputs: { logit: z, label: y }, values: { sigmoid: st.sigmoid, bce_loss: st.bce_loss, bce_with_logits_loss: st.bce_with_logits_loss } };
+      parts.mine = { inputs: { logit: z, target: y }, values: { sigmoid: st.sigmoid, bce_loss: st.bce_loss, bce_with_logits_loss: st.bce_with_logits_loss } };
       verify();
     });
   }
@@ -121,7 +121,7 @@ function render({ model, el }) {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values);
   }
   const fromPython = () => { zs.set(model.get("logit")); draw(); };
-  return connect(model, parts, ["logit", "label"], fromPython, verify, draw);
+  return connect(model, parts, ["logit", "target"], fromPython, verify, draw);
 }
 
 export default { render };

@@ -34,7 +34,7 @@ function render({ model, el }) {
   });
   const units = ["nats", "bits"].map((u) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: u, "aria-pressed": "false" });
-    b.addEventListener("click", guard(model, parts, () => commit(model, "unit_name", u)));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "unit", u)));
     return b;
   });
   const uRow = h("div", { class: "l2l-row l2l-unit", role: "group", "aria-label": "unit" },
@@ -49,7 +49,7 @@ function render({ model, el }) {
     guarded(model, parts, () => {
       const z = model.get("logits");
       const q = model.get("q");
-      const unit = model.get("unit_name");
+      const unit = model.get("unit");
       units.forEach((b) => b.setAttribute("aria-pressed", String(b.textContent === unit)));
       const st = distributionState(z, q, unit);
       parts.readout.textContent = `H(q, p) = ${fmt(st.cross_entropy)} ${unit} = H(q) ${fmt(st.entropy)} + KL ${fmt(st.kl)}`;
@@ -74,7 +74,7 @@ function render({ model, el }) {
       svg.append(sv("text", { x: bx + 380, y: by + 48, "font-size": 15, "font-weight": "bold", fill: "currentColor", class: "l2l-numbers", text: `H(q, p) = ${fmt(st.cross_entropy)}` }));
       svg.append(sv("text", { x: bx + bw, y: by + 70, "font-size": 13, "text-anchor": "end", fill: "currentColor", text: `scale 0 to ${scaleMax} ${unit}` }));
       showChart(parts.chart, svg);
-      parts.mine = { inputs: { logits: z, q, unit_name: unit }, values: { probs: st.probs, entropy: st.entropy, kl: st.kl, cross_entropy: st.cross_entropy } };
+      parts.mine = { inputs: { logits: z, q, unit }, values: { probs: st.probs, entropy: st.entropy, kl: st.kl, cross_entropy: st.cross_entropy } };
       verify();
     });
   }
@@ -86,7 +86,7 @@ function render({ model, el }) {
     model.get("q").forEach((v, i) => qSliders[i] && qSliders[i].set(v));
     draw();
   };
-  return connect(model, parts, ["logits", "q", "unit_name"], fromPython, verify, draw);
+  return connect(model, parts, ["logits", "q", "unit"], fromPython, verify, draw);
 }
 
 export default { render };

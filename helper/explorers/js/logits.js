@@ -31,23 +31,23 @@ function render({ model, el }) {
   });
   const select = h("select", { "aria-label": "target class y", class: "l2l-select", "data-lm-suppress-shortcuts": "true" });
   labels().forEach((lab, i) => select.append(h("option", { value: i, text: named() ? `${i}: ${lab}` : String(i) })));
-  select.value = String(model.get("y"));
+  select.value = String(model.get("target"));
   select.addEventListener("change", guard(model, parts, () => {
-    commit(model, "y", Number(select.value));
+    commit(model, "target", Number(select.value));
   }));
   const targetRow = h("label", { class: "l2l-row l2l-target" }, h("span", { class: "l2l-name", text: "target y" }), select);
   const tSlider = slider({
-    name: "temperature T", label: "T", min: model.get("t_min"), max: model.get("t_max"), step: 0.05, big: 0.5,
-    value: model.get("T"), decimals: 2, cls: "l2l-temperature",
-    onInput: guard(model, parts, (x) => commit(model, "T", x)),
+    name: "temperature T", label: "T", min: model.get("temperature_min"), max: model.get("temperature_max"), step: 0.05, big: 0.5,
+    value: model.get("temperature"), decimals: 2, cls: "l2l-temperature",
+    onInput: guard(model, parts, (x) => commit(model, "temperature", x)),
   });
   parts.controls.append(...logitSliders.map((s) => s.row), targetRow, tSlider.row);
 
   function draw() {
     guarded(model, parts, () => {
       const z = model.get("logits");
-      const y = model.get("y");
-      const T = model.get("T");
+      const y = model.get("target");
+      const T = model.get("temperature");
       const st = logitsState(z, y, T);
       parts.readout.textContent = `loss = ${fmt(st.loss)}`;
       const labs = labels().map(short);
@@ -69,7 +69,7 @@ function render({ model, el }) {
       [[20, `loss = -log p[${y}] = ${fmt(st.loss)}`], [280, `logsumexp(z/T) = ${fmt(st.logsumexp)}`], [530, `T = ${fmt(T, 2)}`]]
         .forEach(([x, s]) => svg.append(sv("text", { x, y: 312, "font-size": 16, fill: "currentColor", class: "l2l-numbers", text: s })));
       showChart(parts.chart, svg);
-      parts.mine = { inputs: { logits: z, y, T }, values: st };
+      parts.mine = { inputs: { logits: z, target: y, temperature: T }, values: st };
       verify();
     });
   }
@@ -82,11 +82,11 @@ function render({ model, el }) {
   // Python set new values (or the kernel's torch result arrived)
   const fromPython = () => {
     model.get("logits").forEach((v, i) => { if (logitSliders[i]) logitSliders[i].set(v); });
-    select.value = String(model.get("y"));
-    tSlider.set(model.get("T"));
+    select.value = String(model.get("target"));
+    tSlider.set(model.get("temperature"));
     draw();
   };
-  return connect(model, parts, ["logits", "y", "T"], fromPython, verify, draw);
+  return connect(model, parts, ["logits", "target", "temperature"], fromPython, verify, draw);
 }
 
 export default { render };

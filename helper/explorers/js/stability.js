@@ -25,18 +25,18 @@ function render({ model, el }) {
   const parts = frame(el, "l2l-stability-explorer", FORMULA);
   parts.readout.className = "l2l-results";
   const shift = slider({
-    name: "shift b (added to every logit)", label: "shift b", min: model.get("b_min"), max: model.get("b_max"),
-    step: 0.1, big: 10, value: model.get("b"), cls: "l2l-shift",
-    onInput: guard(model, parts, (x) => commit(model, "b", x)),
+    name: "shift b (added to every logit)", label: "shift b", min: model.get("shift_min"), max: model.get("shift_max"),
+    step: 0.1, big: 10, value: model.get("shift"), cls: "l2l-shift",
+    onInput: guard(model, parts, (x) => commit(model, "shift", x)),
   });
   const scale = slider({
-    name: "scale a (multiplies every logit)", label: "scale a", min: 0, max: model.get("a_max"), step: 0.1, big: 1,
-    value: model.get("a"), cls: "l2l-scale",
-    onInput: guard(model, parts, (x) => commit(model, "a", x)),
+    name: "scale a (multiplies every logit)", label: "scale a", min: 0, max: model.get("scale_max"), step: 0.1, big: 1,
+    value: model.get("scale"), cls: "l2l-scale",
+    onInput: guard(model, parts, (x) => commit(model, "scale", x)),
   });
   const buttons = DTYPES.map((d) => {
     const b = h("button", { type: "button", class: "l2l-toggle", "data-lm-suppress-shortcuts": "true", text: d, "aria-pressed": "false" });
-    b.addEventListener("click", guard(model, parts, () => commit(model, "dtype_name", d)));
+    b.addEventListener("click", guard(model, parts, () => commit(model, "dtype", d)));
     return b;
   });
   const dRow = h("div", { class: "l2l-row l2l-dtype", role: "group", "aria-label": "dtype" },
@@ -46,10 +46,10 @@ function render({ model, el }) {
 
   function draw() {
     guarded(model, parts, () => {
-      const base = model.get("base");
-      const b = model.get("b");
-      const a = model.get("a");
-      const dtype = model.get("dtype_name");
+      const base = model.get("logits");
+      const b = model.get("shift");
+      const a = model.get("scale");
+      const dtype = model.get("dtype");
       buttons.forEach((btn, i) => btn.setAttribute("aria-pressed", String(DTYPES[i] === dtype)));
       const st = stabilityState(base, b, a, dtype);
       parts.readout.textContent = `naive = ${fmtBig(st.naive)} | max trick = ${fmtBig(st.max_trick)} | torch.logsumexp = ${fmtBig(st.logsumexp)}`;
@@ -115,7 +115,7 @@ function render({ model, el }) {
       });
       showChart(parts.chart, svg);
       parts.mine = {
-        inputs: { base, b, a, dtype_name: dtype },
+        inputs: { logits: base, shift: b, scale: a, dtype },
         values: { z: st.z, exp: st.exp, sum_exp: st.sum_exp, max: st.max, naive: st.naive, max_trick: st.max_trick, logsumexp: st.logsumexp },
         dtype,
       };
@@ -125,8 +125,8 @@ function render({ model, el }) {
   function verify() {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values, parts.mine.dtype, 8);
   }
-  const fromPython = () => { shift.set(model.get("b")); scale.set(model.get("a")); draw(); };
-  return connect(model, parts, ["b", "a", "dtype_name", "base"], fromPython, verify, draw);
+  const fromPython = () => { shift.set(model.get("shift")); scale.set(model.get("scale")); draw(); };
+  return connect(model, parts, ["shift", "scale", "dtype", "logits"], fromPython, verify, draw);
 }
 
 export default { render };
