@@ -60,3 +60,12 @@ test("fmt writes non-numbers as nan, and Python's inf/nan strings as numbers", (
   assert.equal(fmt("constructor"), "nan");
   assert.equal(fmt(-0.00001, 4), "0.0000");
 });
+
+test("torch's numbers count only for the inputs they were computed from", async () => {
+  const { sameInputs } = await import("../../helper/explorers/js/kit.js");
+  assert.equal(sameInputs({ logits: [1, 2], target: 1 }, { logits: [1, 2], target: 1 }), true);
+  assert.equal(sameInputs({ logits: [1, 2], target: 1 }, { logits: [1, 2.5], target: 1 }), false);
+  assert.equal(sameInputs({ logits: [1, 2], target: 1 }, { logits: [1, 2] }), false);
+  assert.equal(sameInputs({ dtype: "float16" }, { dtype: "float32" }), false);
+  assert.equal(sameInputs({ a: 1 }, null), false);
+});

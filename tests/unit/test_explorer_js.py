@@ -89,7 +89,7 @@ const enc = (x) => Array.isArray(x) ? x.map(enc)
   : (x !== null && typeof x === "object") ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, enc(v)]))
   : (typeof x === "number" && !Number.isFinite(x)) ? String(x).replace("Infinity", "inf").replace("NaN", "nan") : x;
 const out = {};
-out.native_f16 = m.F16_NATIVE;
+out.native_f16 = [m.F16_NATIVE, typeof Math.f16round === "function", m.f16round === (Math.f16round ?? m.f16roundExact)];
 out.logits = cases.logits.map(([z, y, T]) => enc(m.logitsState(z, y, T)));
 out.binary = cases.binary.map(([z, y]) => enc(m.binaryState(z, y)));
 out.stability = cases.stability.map(([b, s, a, d]) => enc(m.stabilityState(b, s, a, d)));
@@ -338,7 +338,8 @@ def test_float16_rounding_is_exact(run):
     bad = [(x, a, r) for x, a, r in zip(xs, exact, ref) if not (a == r or (math.isnan(a) and math.isnan(r)))]
     assert not bad, f"f16roundExact differs from torch's float16 cast: {bad[:5]}"
     assert native == exact, "Math.f16round and f16roundExact differ"
-    assert out["native_f16"] in (True, False)
+    flag, engine_has_it, picked = out["native_f16"]
+    assert flag == engine_has_it and picked, "f16round must be Math.f16round where the engine has it, else f16roundExact"
 
 
 def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):

@@ -123,9 +123,7 @@ const _NONFINITE = { inf: Infinity, "-inf": -Infinity, nan: NaN };
 export function sameInputs(a, b) {
   const ka = Object.keys(a || {});
   if (!b || ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]) ||
-    (Array.isArray(a[k]) && Array.isArray(b[k]) && a[k].length === b[k].length && a[k].every((v, i) => v === b[k][i])) ||
-    a[k] === b[k]);
+  return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 /**

@@ -103,7 +103,7 @@ export function cast(values, dtype) {
 }
 
 // -------------------------------------------------------------- small helpers
-function sumRounded(xs, _acc) {
+function sumRounded(xs) {
   // torch's CPU sum/softmax reductions add in several vector lanes (an order that depends on
   // the CPU's vector width; float16 accumulates in float32). We add in float64 and let the
   // caller round once: exact for these few terms, so within torch's own rounding of its sum.
@@ -135,8 +135,7 @@ export function logSoftmaxOf(x, dtype = "float32") {
   const r = rounder(dtype);
   const m = maxOf(x);
   const shifted = x.map((v) => r(v - m));
-  const acc = dtype === "float16" ? Math.fround : r;
-  const s = r(sumRounded(shifted.map((v) => r(Math.exp(v))), acc));
+  const s = r(sumRounded(shifted.map((v) => r(Math.exp(v)))));
   const ls = r(Math.log(s));
   return shifted.map((v) => r(v - ls));
 }
@@ -147,8 +146,7 @@ export function softmax(z, T = 1, dtype = "float32") {
   const x = scaleLogits(z, T, dtype);
   const m = maxOf(x);
   const e = x.map((v) => r(Math.exp(r(v - m))));
-  const acc = dtype === "float16" ? Math.fround : r;
-  const s = r(sumRounded(e, acc));
+  const s = r(sumRounded(e));
   return e.map((v) => r(v / s));
 }
 
@@ -182,31 +180,21 @@ export function logitsState(z, y, T = 1) {
 }
 
 // -------------------------------------------------------------- log-sum-exp three ways
-/** naive log(sum(exp(z))) in a dtype (z already in that dtype). */
-export function logsumexpNaive(z, dtype = "float32") {
-  const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
-  const e = z.map((v) => r(Math.exp(v)));
-  return r(Math.log(r(sumRounded(e, acc))));
-}
-
 /** The hand-written max trick m + log(sum(exp(z - m))), m = max z (nan when m is inf). */
 export function logsumexpMaxTrick(z, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const m = maxOf(z);
   const e = z.map((v) => r(Math.exp(r(v - m))));
-  return r(m + r(Math.log(r(sumRounded(e, acc)))));
+  return r(m + r(Math.log(r(sumRounded(e)))));
 }
 
 /** torch.logsumexp's algorithm: the max trick with an infinite max replaced by 0. */
 export function logsumexpTorch(z, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   let m = maxOf(z);
   if (Math.abs(m) === Infinity) m = 0;
   const e = z.map((v) => r(Math.exp(r(v - m))));
-  return r(r(Math.log(r(sumRounded(e, acc)))) + m);
+  return r(r(Math.log(r(sumRounded(e)))) + m);
 }
 
 /** Everything a StabilityExplorer shows: z = scale * base + shift in dtype, and three log-sum-exps. */
@@ -215,9 +203,8 @@ export function stabilityState(base, shift, scale, dtype = "float32") {
   const sc = mulScalarOf(dtype)(scale);
   const sh = scalarOf(dtype)(shift);
   const z = cast(base, dtype).map((v) => r(r(v * sc) + sh));
-  const acc = dtype === "float16" ? Math.fround : r;
   const e = z.map((v) => r(Math.exp(v)));
-  const sumExp = r(sumRounded(e, acc));
+  const sumExp = r(sumRounded(e));
   return {
     z,
     exp: e,
@@ -266,29 +253,26 @@ export function binaryState(z, y) {
 /** H(q) = -sum q log q in nats (0 log 0 = 0), as torch.special.entr(q).sum(). */
 export function entropy(q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const qs = cast(q, dtype);
   // torch.special.entr: -q log q for q > 0, 0 at 0, -inf for q < 0, nan for nan
-  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : v === 0 ? 0 : v < 0 ? -Infinity : NaN)), acc));
+  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : v === 0 ? 0 : v < 0 ? -Infinity : NaN))));
 }
 
 /** KL(q || softmax(z)) = sum q (log q - log p), as F.kl_div(log_softmax(z), q, reduction="sum"). */
 export function klDivergence(z, q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
   // F.kl_div: xlogy(q, q) - q * log p; xlogy(0, .) = 0, and nan for q < 0 (log of a negative) or nan
-  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN)), acc));
+  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN))));
 }
 
 /** H(q, p) = -sum q log softmax(z), as F.cross_entropy(z, q) with a probability target. */
 export function crossEntropySoft(z, q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
-  return r(-sumRounded(qs.map((v, i) => r(v * lp[i])), acc));
+  return r(-sumRounded(qs.map((v, i) => r(v * lp[i]))));
 }
 
 /** Everything a DistributionExplorer shows, in nats or bits (divided by ln 2 at the end). */
