@@ -40,8 +40,9 @@ test("connect runs the kernel's changes and torch's result inside the guard", ()
   const model = fakeModel({ logits: [0, 1], result: {} });
   const p = parts();
   let draws = 0;
-  const off = connect(model, p, ["logits"], () => { throw new Error("bad logits from the kernel"); },
-    () => { throw new Error("bad result"); }, () => { draws += 1; });
+  const off = connect({ model, parts: p, inputs: ["logits"],
+    onInputsChanged: () => { throw new Error("bad logits from the kernel"); },
+    onTorchResult: () => { throw new Error("bad result"); }, draw: () => { draws += 1; } });
   assert.equal(draws, 1);
   assert.doesNotThrow(() => model.fromKernel("logits", "nan"));
   assert.match(p.error.textContent, /bad logits from the kernel/);

@@ -121,7 +121,7 @@ function render({ model, el }) {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values);
   }
   const fromPython = () => { zs.set(model.get("logit")); draw(); };
-  return connect(model, parts, ["logit", "target"], fromPython, verify, draw);
+  return connect({ model, parts, inputs: ["logit", "target"], onInputsChanged: fromPython, onTorchResult: verify, draw });
 }
 
 export default { render };

@@ -86,7 +86,7 @@ function render({ model, el }) {
     model.get("q").forEach((v, i) => qSliders[i] && qSliders[i].set(v));
     draw();
   };
-  return connect(model, parts, ["logits", "q", "unit"], fromPython, verify, draw);
+  return connect({ model, parts, inputs: ["logits", "q", "unit"], onInputsChanged: fromPython, onTorchResult: verify, draw });
 }
 
 export default { render };

@@ -221,21 +221,27 @@ export function watchPyError(model, parts) {
 }
 
 /**
- * Wire a rendered explorer to its model and draw it once: `fromPython` runs when one of the
- * `traits` changes from Python, `verify` when torch's result arrives, and Python's errors are
- * shown. Returns the view's clean-up (anywidget calls it when the view is removed).
+ * Wire a rendered explorer to its model and draw it once. Options:
+ *   model, parts    the widget model and the frame() of the view;
+ *   inputs          the names of the input traits;
+ *   onInputsChanged runs when one of `inputs` changes in the model, whoever changed it (Python,
+ *                   the kernel's check, or this page's own controls);
+ *   onTorchResult   runs when torch's numbers (trait `result`) arrive;
+ *   draw            runs once now (each hook usually ends by drawing).
+ * Every hook runs inside the guard; Python's errors (`py_error`) are shown. Returns the view's
+ * clean-up (anywidget calls it when the view is removed).
  */
-export function connect(model, parts, traits, fromPythonRaw, verifyRaw, draw) {
-  const fromPython = guard(model, parts, fromPythonRaw);
-  const verify = guard(model, parts, verifyRaw);
-  const events = traits.map((name) => `change:${name}`);
-  events.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
+export function connect({ model, parts, inputs, onInputsChanged, onTorchResult, draw }) {
+  const changed = guard(model, parts, onInputsChanged);
+  const result = guard(model, parts, onTorchResult);
+  const events = inputs.map((name) => `change:${name}`);
+  events.forEach((ev) => model.on(ev, changed));
+  model.on("change:result", result);
   const offErr = watchPyError(model, parts);
-  draw();
+  guarded(model, parts, draw);
   return () => {
-    events.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
+    events.forEach((ev) => model.off(ev, changed));
+    model.off("change:result", result);
     offErr();
   };
 }

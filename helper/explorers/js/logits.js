@@ -86,7 +86,7 @@ function render({ model, el }) {
     tSlider.set(model.get("temperature"));
     draw();
   };
-  return connect(model, parts, ["logits", "target", "temperature"], fromPython, verify, draw);
+  return connect({ model, parts, inputs: ["logits", "target", "temperature"], onInputsChanged: fromPython, onTorchResult: verify, draw });
 }
 
 export default { render };

@@ -126,7 +126,7 @@ function render({ model, el }) {
     if (parts.mine) showCheck(parts.check, model.get("result"), parts.mine.inputs, parts.mine.values, parts.mine.dtype, 8);
   }
   const fromPython = () => { shift.set(model.get("shift")); scale.set(model.get("scale")); draw(); };
-  return connect(model, parts, ["shift", "scale", "dtype", "logits"], fromPython, verify, draw);
+  return connect({ model, parts, inputs: ["shift", "scale", "dtype", "logits"], onInputsChanged: fromPython, onTorchResult: verify, draw });
 }
 
 export default { render };

@@ -205,7 +205,7 @@ function render({ model, el }) {
     stepSlider.set(model.get("step"));
     draw();
   };
-  const off = connect(model, parts, ["step"], fromPython, verify, draw);
+  const off = connect({ model, parts, inputs: ["step"], onInputsChanged: fromPython, onTorchResult: verify, draw });
   return () => {
     pause();
     off();
