@@ -70,3 +70,16 @@ test("torch's numbers count only for the inputs they were computed from", async 
   assert.equal(sameInputs({ dtype: "float16" }, { dtype: "float32" }), false);
   assert.equal(sameInputs({ a: 1 }, null), false);
 });
+
+test("the check line: quiet when torch agrees, loud (role=alert) when not, pending for other inputs", () => {
+  const check = document.createElement("div");
+  showCheck(check, { inputs: { target: 1 }, values: { loss: 2.0 } }, { target: 1 }, { loss: 2.0 });
+  assert.equal(check.textContent, "\u2713 torch agrees");
+  assert.equal(check.attrs.role, undefined);
+  showCheck(check, { inputs: { target: 1 }, values: { loss: 2.5 } }, { target: 1 }, { loss: 2.0 });
+  assert.match(check.textContent, /^\u2717 torch disagrees: loss: page 2, torch 2\.5/);
+  assert.equal(check.attrs.role, "alert");
+  showCheck(check, { inputs: { target: 0 }, values: { loss: 2.0 } }, { target: 1 }, { loss: 2.0 });
+  assert.match(check.textContent, /^checking with torch/); // torch's numbers were for other inputs
+  assert.equal(check.attrs.role, undefined);
+});
