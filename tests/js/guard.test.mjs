@@ -83,3 +83,22 @@ test("the check line: quiet when torch agrees, loud (role=alert) when not, pendi
   assert.match(check.textContent, /^checking with torch/); // torch's numbers were for other inputs
   assert.equal(check.attrs.role, undefined);
 });
+
+test("with no kernel answering, the check line says torch is not checking; an answer replaces it", async () => {
+  const kit = await import("../../helper/explorers/js/kit.js");
+  const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+  kit.timing.kernelSilentMs = 30;
+  try {
+    const check = document.createElement("div");
+    kit.showCheck(check, {}, { target: 1 }, { loss: 2.0 });
+    assert.match(check.textContent, /^checking with torch/);
+    await wait(80);
+    assert.match(check.textContent, /^torch is not checking: no kernel answered/);
+    assert.equal(check.className, "l2l-check l2l-unchecked");
+    kit.showCheck(check, { inputs: { target: 1 }, values: { loss: 2.0 } }, { target: 1 }, { loss: 2.0 });
+    await wait(80);
+    assert.equal(check.textContent, "\u2713 torch agrees"); // the answer cancelled the pending message
+  } finally {
+    kit.timing.kernelSilentMs = 5000;
+  }
+});

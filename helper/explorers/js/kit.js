@@ -126,16 +126,27 @@ export function sameInputs(a, b) {
   return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
+/** How long the page waits for torch's numbers before it says that no kernel is checking. */
+export const timing = { kernelSilentMs: 5000 };
+const _silence = new WeakMap(); // check element -> its pending "no kernel answered" timer
+
 /**
  * Compare the page's numbers with torch's (model trait `result`) and say so in `check`:
  * quietly when they agree, loudly (role=alert, listing each difference) when they do not.
  * `mine` maps names to numbers or arrays; `inputs` is what they were computed from.
  */
 export function showCheck(check, result, inputs, mine, dtype = "float32", ulps = 8) {
+  clearTimeout(_silence.get(check));
   if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
     check.className = "l2l-check l2l-pending";
     check.removeAttribute("role");
     check.textContent = "checking with torch\u2026 (needs a running kernel)";
+    // No kernel answers (interrupted, restarting, dead, or none at all): say so, and keep computing.
+    _silence.set(check, setTimeout(() => {
+      check.className = "l2l-check l2l-unchecked";
+      check.textContent = "torch is not checking: no kernel answered. The page still computes every number; " +
+        "run the cell again in a running kernel to check them.";
+    }, timing.kernelSilentMs));
     return null;
   }
   const diffs = [];
