@@ -23,7 +23,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides html present screenshots lock clean
+.PHONY: help venv node lab solutions test test-fast lint outputs bench bench-lab slides html present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -32,6 +32,7 @@ help:
 	@echo "make test-fast  the same without the browser tests"
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
+	@echo "make lint       lint and format-check the explorers' JavaScript (Biome)"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
 	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
@@ -71,7 +72,11 @@ NUMERIC := tests/unit/test_explorer_js.py tests/unit/test_look.py tests/unit/tes
   tests/unit/test_solutions.py tests/unit/test_training.py tests/unit/test_explorers.py tests/unit/test_plots.py
 OTHER_CPU := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default
 
-test: $(STAMP) $(JSSTAMP)
+# The explorers' JavaScript: Biome (pinned in package.json) lints it and checks its formatting (biome.json).
+lint: $(JSSTAMP)
+	$(JS)/node_modules/.bin/biome check
+
+test: $(STAMP) $(JSSTAMP) lint
 	$(PYTEST)
 	$(OTHER_CPU) $(PY) -m pytest -p no:cacheprovider -q $(NUMERIC) notebooks --nbval \
 	  --nbval-sanitize-with tests/support/nbval_sanitize.cfg

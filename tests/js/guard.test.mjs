@@ -1,9 +1,10 @@
 // Every page-side handler runs inside the guard: a JavaScript error shows in the widget, goes to
 // Python (js_error), and the check line stops claiming "torch agrees" (#18 item 4).
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { installFakeDom, fakeModel } from "./fake_dom.mjs";
+import { test } from "node:test";
 import { connect, fmt, guard, guarded, showCheck } from "../../helper/explorers/js/kit.js";
+import { fakeModel, installFakeDom } from "./fake_dom.mjs";
 
 installFakeDom();
 
@@ -16,7 +17,9 @@ test("an error in a handler is shown, told to Python, and replaces a stale 'torc
   const p = parts();
   showCheck(p.check, { inputs: { y: 1 }, values: { loss: 2 } }, { y: 1 }, { loss: 2 });
   assert.equal(p.check.textContent, "\u2713 torch agrees");
-  const onClick = guard(model, p, () => { throw new TypeError("x.toFixed is not a function"); });
+  const onClick = guard(model, p, () => {
+    throw new TypeError("x.toFixed is not a function");
+  });
   onClick();
   assert.equal(p.error.hidden, false);
   assert.match(p.error.textContent, /TypeError: x\.toFixed is not a function/);
@@ -28,7 +31,11 @@ test("an error in a handler is shown, told to Python, and replaces a stale 'torc
 test("a nested failure is not cleared by the outer handler that caught nothing", () => {
   const model = fakeModel();
   const p = parts();
-  guarded(model, p, () => guarded(model, p, () => { throw new RangeError("inner"); }));
+  guarded(model, p, () =>
+    guarded(model, p, () => {
+      throw new RangeError("inner");
+    }),
+  );
   assert.equal(p.error.hidden, false);
   assert.equal(model.v.js_error, "RangeError: inner");
   guarded(model, p, () => {}); // the next good run clears it
@@ -40,9 +47,20 @@ test("connect runs the kernel's changes and torch's result inside the guard", ()
   const model = fakeModel({ logits: [0, 1], result: {} });
   const p = parts();
   let draws = 0;
-  const off = connect({ model, parts: p, inputs: ["logits"],
-    onInputsChanged: () => { throw new Error("bad logits from the kernel"); },
-    onTorchResult: () => { throw new Error("bad result"); }, draw: () => { draws += 1; } });
+  const off = connect({
+    model,
+    parts: p,
+    inputs: ["logits"],
+    onInputsChanged: () => {
+      throw new Error("bad logits from the kernel");
+    },
+    onTorchResult: () => {
+      throw new Error("bad result");
+    },
+    draw: () => {
+      draws += 1;
+    },
+  });
   assert.equal(draws, 1);
   assert.doesNotThrow(() => model.fromKernel("logits", "nan"));
   assert.match(p.error.textContent, /bad logits from the kernel/);

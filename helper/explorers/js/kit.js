@@ -10,7 +10,11 @@ export const SVGNS = "http://www.w3.org/2000/svg";
 // Okabe-Ito colour-blind-safe palette: helper/palette.py's values (tests/unit/test_explorer_js.py
 // checks they stay the same).
 export const OKABE = {
-  orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2", vermillion: "#D55E00",
+  orange: "#E69F00",
+  sky: "#56B4E9",
+  green: "#009E73",
+  blue: "#0072B2",
+  vermillion: "#D55E00",
 };
 
 /** Create an HTML element with attributes and children (strings become text nodes); SVG: `sv`. */
@@ -34,7 +38,7 @@ export function fmt(x, decimals = 4, plus = false) {
   if (x === -Infinity) return "-inf";
   let s = x.toFixed(decimals);
   if (/^-0\.?0*$/.test(s)) s = s.slice(1);
-  if (plus && !s.startsWith("-")) s = "+" + s;
+  if (plus && !s.startsWith("-")) s = `+${s}`;
   return s;
 }
 
@@ -53,7 +57,13 @@ export function fmtBig(x) {
  */
 export function slider({ name, label, min, max, step, big, value, decimals = 1, cls, onInput }) {
   const input = h("input", {
-    type: "range", min, max, step, value, "aria-label": name, class: "l2l-range",
+    type: "range",
+    min,
+    max,
+    step,
+    value,
+    "aria-label": name,
+    class: "l2l-range",
     "data-lm-suppress-shortcuts": "true",
   });
   const out = h("output", { class: "l2l-readout", "aria-hidden": "true" });
@@ -87,7 +97,11 @@ export function slider({ name, label, min, max, step, big, value, decimals = 1, 
 
 /** The skeleton every explorer has: root, formula, controls, live readout, chart, check, error. */
 export function frame(el, kind, formulaHtml) {
-  const root = h("div", { class: `l2l-explorer ${kind}`, role: "group", "aria-label": kind.replace("l2l-", "").replace("-", " ") });
+  const root = h("div", {
+    class: `l2l-explorer ${kind}`,
+    role: "group",
+    "aria-label": kind.replace("l2l-", "").replace("-", " "),
+  });
   const formula = h("div", { class: "l2l-formula" });
   formula.innerHTML = formulaHtml;
   const controls = h("div", { class: "l2l-controls" });
@@ -137,16 +151,20 @@ const _silence = new WeakMap(); // check element -> its pending "no kernel answe
  */
 export function showCheck(check, result, inputs, mine, dtype = "float32", ulps = 8) {
   clearTimeout(_silence.get(check));
-  if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
+  if (!result?.inputs || !sameInputs(inputs, result.inputs)) {
     check.className = "l2l-check l2l-pending";
     check.removeAttribute("role");
     check.textContent = "checking with torch\u2026 (needs a running kernel)";
     // No kernel answers (interrupted, restarting, dead, or none at all): say so, and keep computing.
-    _silence.set(check, setTimeout(() => {
-      check.className = "l2l-check l2l-unchecked";
-      check.textContent = "torch is not checking: no kernel answered. The page still computes every number; " +
-        "run the cell again in a running kernel to check them.";
-    }, timing.kernelSilentMs));
+    _silence.set(
+      check,
+      setTimeout(() => {
+        check.className = "l2l-check l2l-unchecked";
+        check.textContent =
+          "torch is not checking: no kernel answered. The page still computes every number; " +
+          "run the cell again in a running kernel to check them.";
+      }, timing.kernelSilentMs),
+    );
     return null;
   }
   const diffs = [];
@@ -157,7 +175,8 @@ export function showCheck(check, result, inputs, mine, dtype = "float32", ulps =
     const b = Array.isArray(theirs) ? theirs.map(num) : [num(theirs)];
     const scale = Math.max(1, ...a.filter(Number.isFinite).map(Math.abs));
     a.forEach((x, i) => {
-      if (!agrees(x, b[i], dtype, ulps, scale)) diffs.push(`${k}${a.length > 1 ? `[${i}]` : ""}: page ${x}, torch ${b[i]}`);
+      if (!agrees(x, b[i], dtype, ulps, scale))
+        diffs.push(`${k}${a.length > 1 ? `[${i}]` : ""}: page ${x}, torch ${b[i]}`);
     });
   }
   if (diffs.length === 0) {
@@ -201,7 +220,7 @@ export function guarded(model, parts, fn) {
       showError(parts.error, model.get("py_error"));
     }
   } catch (err) {
-    const msg = `${err && err.name ? err.name : "Error"}: ${err && err.message ? err.message : err}`;
+    const msg = `${err?.name ? err.name : "Error"}: ${err?.message ? err.message : err}`;
     parts.failures = failures + 1;
     parts.jsError = msg;
     parts.mine = null;
@@ -214,7 +233,9 @@ export function guarded(model, parts, fn) {
     try {
       model.set("js_error", msg);
       model.save_changes();
-    } catch (_) { /* the message is on screen; nothing more to do */ }
+    } catch (_) {
+      /* the message is on screen; nothing more to do */
+    }
   }
 }
 
@@ -225,7 +246,9 @@ export function guard(model, parts, fn) {
 
 /** Show Python's error (trait `py_error`) unless a JavaScript error is already shown. */
 export function watchPyError(model, parts) {
-  const on = guard(model, parts, () => { if (!parts.jsError) showError(parts.error, model.get("py_error")); });
+  const on = guard(model, parts, () => {
+    if (!parts.jsError) showError(parts.error, model.get("py_error"));
+  });
   model.on("change:py_error", on);
   on();
   return () => model.off("change:py_error", on);
@@ -325,10 +348,15 @@ export function showChart(box, shape) {
 }
 
 /** A vertical bar chart (values on bars, target hatched + outlined + tagged) appended to a Shape. */
-export function bars(chart, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
-  const y = (v) => y0 + ht * (hi - Math.min(Math.max(v, lo), hi)) / (hi - lo);
+export function bars(
+  chart,
+  { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title },
+) {
+  const y = (v) => y0 + (ht * (hi - Math.min(Math.max(v, lo), hi))) / (hi - lo);
   const zero = y(0);
-  chart.append(sv("text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }));
+  chart.append(
+    sv("text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }),
+  );
   chart.append(sv("line", { x1: x0, y1: y0, x2: x0, y2: y0 + ht, stroke: "currentColor" }));
   const slot = w / values.length;
   const bw = slot * 0.62;
@@ -349,26 +377,75 @@ export function bars(chart, { x0, y0, w, ht, values, labels, lo, hi, decimals, p
       g.append(hatch);
       if (yb - ya > 3) {
         for (let c = -(yb - ya); c < bw; c += 7) {
-          const x1 = cx - bw / 2 + Math.max(c, 0), y1 = ya + Math.max(-c, 0);
-          const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw), y2 = ya + Math.min(bw - c, yb - ya);
+          const x1 = cx - bw / 2 + Math.max(c, 0),
+            y1 = ya + Math.max(-c, 0);
+          const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw),
+            y2 = ya + Math.min(bw - c, yb - ya);
           if (x2 > x1) hatch.append(sv("line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-width": 1.5 }));
         }
       }
-      g.append(sv("rect", { x: cx - bw / 2 - 2, y: ya - 2, width: bw + 4, height: yb - ya + 4, fill: "none", stroke: "currentColor", "stroke-width": 3 }));
+      g.append(
+        sv("rect", {
+          x: cx - bw / 2 - 2,
+          y: ya - 2,
+          width: bw + 4,
+          height: yb - ya + 4,
+          fill: "none",
+          stroke: "currentColor",
+          "stroke-width": 3,
+        }),
+      );
     }
     if (slot >= 44) {
       const vy = Number.isFinite(v) && v >= 0 ? ya - 6 : zero - 6;
-      g.append(sv("text", { x: cx, y: vy, "font-size": 14, "text-anchor": "middle", fill: "currentColor", text: fmt(v, decimals, plus) }));
+      g.append(
+        sv("text", {
+          x: cx,
+          y: vy,
+          "font-size": 14,
+          "text-anchor": "middle",
+          fill: "currentColor",
+          text: fmt(v, decimals, plus),
+        }),
+      );
     }
-    g.append(sv("text", { x: cx, y: y0 + ht + 20, "font-size": 15, "text-anchor": "middle", fill: "currentColor", "font-weight": i === mark ? "bold" : null, text: labels[i] }));
-    if (i === mark) g.append(sv("text", { x: cx, y: y0 + ht + 38, "font-size": 14, "text-anchor": "middle", "font-weight": "bold", fill: "currentColor", text: "target" }));
+    g.append(
+      sv("text", {
+        x: cx,
+        y: y0 + ht + 20,
+        "font-size": 15,
+        "text-anchor": "middle",
+        fill: "currentColor",
+        "font-weight": i === mark ? "bold" : null,
+        text: labels[i],
+      }),
+    );
+    if (i === mark)
+      g.append(
+        sv("text", {
+          x: cx,
+          y: y0 + ht + 38,
+          "font-size": 14,
+          "text-anchor": "middle",
+          "font-weight": "bold",
+          fill: "currentColor",
+          text: "target",
+        }),
+      );
   });
   chart.append(sv("line", { x1: x0, y1: zero, x2: x0 + w, y2: zero, stroke: "currentColor", "stroke-width": 1.5 }));
 }
 
 /** A fresh <svg> Shape of a size with a text alternative (role=img, <title> and aria-label). */
 export function svgRoot(width, height, label) {
-  const svg = sv("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, class: "l2l-svg" });
+  const svg = sv("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: "img",
+    "aria-label": label,
+    class: "l2l-svg",
+  });
   svg.append(sv("title", { text: label }));
   return svg;
 }

@@ -39,7 +39,7 @@ export function f16roundExact(x) {
   const e = ((_u32[1] >>> 20) & 0x7ff) - 1023;
   // quantum of the half grid at this size: 2^(e-10) for normal halves, 2^-24 for subnormals
   const qexp = Math.max(e, -14) - 10;
-  const q = Math.pow(2, qexp);
+  const q = 2 ** qexp;
   const r = a / q; // exact: division by a power of two
   const n = Math.floor(r);
   const d = r - n; // exact
@@ -264,7 +264,9 @@ export function klDivergence(z, q, dtype = "float32") {
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
   // F.kl_div: xlogy(q, q) - q * log p; xlogy(0, .) = 0, and nan for q < 0 (log of a negative) or nan
-  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN))));
+  return r(
+    sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN))),
+  );
 }
 
 /** H(q, p) = -sum q log softmax(z), as F.cross_entropy(z, q) with a probability target. */
