@@ -127,8 +127,15 @@ def page():
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal as JavaScript sees them: 2 and 2.0 are one number; a bool is not a number."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
     return json.dumps(a) == json.dumps(b)
 
 
