@@ -30,7 +30,7 @@ help:
 	@echo "make test       every test: helper units, strict nbval on notebooks, MathJax, browser;"
 	@echo "                then the numeric tests and strict nbval again on a second CPU code path"
 	@echo "make test-fast  the same without the browser tests"
-	@echo "make lint       ruff: lint and format check of helper/ and tests/ (part of make test)"
+	@echo "make lint       ruff (Python) and Biome (the explorers' JavaScript): lint and format check"
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
@@ -77,10 +77,12 @@ test: $(STAMP) $(JSSTAMP) lint
 	$(OTHER_CPU) $(PY) -m pytest -p no:cacheprovider -q $(NUMERIC) notebooks --nbval \
 	  --nbval-sanitize-with tests/support/nbval_sanitize.cfg
 
-# ruff checks and formats the Python of helper/ and tests/ (config in pyproject.toml).
-lint: $(STAMP)
+# ruff checks the Python of helper/ and tests/ and its formatting (config in pyproject.toml);
+# Biome (pinned in package.json) the explorers' JavaScript (biome.json).
+lint: $(STAMP) $(JSSTAMP)
 	$(VENV)/bin/ruff check helper tests
 	$(VENV)/bin/ruff format --check helper tests
+	$(JS)/node_modules/.bin/biome check
 
 test-fast: $(STAMP) $(JSSTAMP)
 	$(PYTEST) -m "not browser"

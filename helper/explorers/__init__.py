@@ -37,9 +37,15 @@ Contract
 --------
 - ``.sliders``: :class:`~helper.explorers._base.Control` objects (logits; ``[z]``;
   ``[shift, scale]``); ``.sliders[i].value = x`` moves control ``i`` (the page follows).
-- ``.target``: the target control where there is one (``.value`` is the class index or the
-  0/1 label). ``StabilityExplorer`` has ``.dtype``; ``DistributionExplorer`` ``.q_sliders``
-  and ``.unit``.
+- One name per input, the same for the constructor's argument, the trait (``ex.target = 2``
+  moves it; the page follows), the page and :meth:`state`'s key: ``logits``, ``target`` (a class
+  index, or BinaryExplorer's 0/1 label), ``temperature``, ``labels`` (class names), ``logit``,
+  ``shift``, ``scale``, ``dtype``, ``q``, ``unit``, ``step``. ``DistributionExplorer.q_sliders``
+  move one ``q_i`` and rescale the others.
+- Every input is checked in one place, its trait's validator, whatever sets it: a bad value
+  from Python raises a TypeError/ValueError naming the field and what it accepts; a bad
+  message from the page is refused whole, the page is sent the kernel's values back, and the
+  explorer shows the refusal (``py_error``) until the next good update.
 - ``.state()``: every number shown, as torch computes it (plain Python values); loss
   explorers have ``"loss"``.
 - Errors: an exception in the kernel's update is caught, kept in ``.last_error`` and shown

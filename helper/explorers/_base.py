@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Sequence
+import reprlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anywidget
@@ -16,49 +18,103 @@ from helper import _svg
 from helper._format import fmt
 from helper.explorers import _esm as _esm_mod
 
-__all__ = ["Explorer", "Control", "encode", "as_vector", "as_real", "as_index", "as_binary_label", "as_labels"]
+__all__ = [
+    "Explorer", "Control", "encode", "checked", "as_vector", "as_real", "as_index", "as_binary_label", "as_labels",
+    "as_choice", "InputTypeError", "InputValueError", "short",
+]
 
 
 # ---------------------------------------------------------------- input checks
-def as_vector(x: Any, name: str, *, min_len: int = 1, max_len: int = 64) -> list[float]:
-    """A 1-D sequence of finite real numbers as a list of Python floats.
+# Each function checks one kind of input and returns it in its plain form, or raises a TypeError or
+# ValueError that names the field and says what is accepted. The explorers call them from ONE place
+# per trait, a traitlets validator (:func:`checked`), which runs whatever the origin of the value:
+# the constructor, an assignment in Python, or a message from the page.
 
-    Accepts a torch tensor, a numpy array, a list or a tuple.
+F32_MAX = 3.4028234663852886e38
+LOGIT_LIMIT = 1e30  # |z| <= 1e30 and T >= 0.001 keep z / T within float32's range (3.4e38)
+LABEL_MAX_CHARS = 40
+_INT_DTYPES = {torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8}
+
+
+def short(x: Any, n: int = 40) -> str:
+    """A bounded ``repr`` for error messages (a huge or hostile object never makes a huge message)."""
+    try:
+        text = _REPR.repr(x)
+    except Exception:  # noqa: BLE001 - a repr that raises still gets a message
+        text = f"<{type(x).__name__}>"
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlist = _REPR.maxtuple = 6
+_REPR.maxstring = _REPR.maxother = 40
+
+
+def _entry(v: Any, name: str) -> float:
+    """One entry of a vector: a real number (not a bool, not a nested sequence) as a float."""
+    if isinstance(v, (torch.Tensor, np.ndarray)) and v.ndim == 0 and not isinstance(v, bool):
+        if v.dtype in (torch.bool, np.bool_) or getattr(v, "is_complex", lambda: False)():
+            raise TypeError(f"{name} must hold real numbers (float or int); got {short(v)}")
+        v = v.item()
+    if isinstance(v, (list, tuple, np.ndarray, torch.Tensor)):
+        raise ValueError(f"{name} must be 1-D (one number per entry); got a nested sequence {short(v)}")
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must hold real numbers (float or int); got {type(v).__name__} {short(v)}")
+    try:
+        return float(v)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite; got an integer too large for a float ({short(v)})") from None
+
+
+def as_vector(x: Any, name: str, *, min_len: int = 1, max_len: int = 64, limit: float = math.inf) -> list[float]:
+    """A 1-D sequence of ``min_len..max_len`` finite real numbers with ``|v| <= limit``, as Python floats.
+
+    Accepts a torch tensor, a numpy array, a list or a tuple. The length is checked before any
+    entry is read, so a huge input is refused at once.
     """
+    count = f"between {min_len} and {max_len} entries"
     if isinstance(x, torch.Tensor):
-        t = x.detach().cpu()
-    elif isinstance(x, (np.ndarray, list, tuple)):
-        try:
-            arr = np.asarray(x)
-        except ValueError as exc:  # ragged nesting
-            raise ValueError(f"{name} must be a 1-D sequence of numbers; got a ragged nesting ({exc})") from None
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must hold real numbers; got elements of dtype {arr.dtype} ({x!r:.60})")
-        t = torch.as_tensor(arr)
+        if x.layout != torch.strided or x.device.type == "meta":
+            raise TypeError(f"{name} must be a dense tensor with values; got a {x.layout} tensor on {x.device}")
+        if x.dtype == torch.bool or x.is_complex() or not (x.is_floating_point() or x.dtype in _INT_DTYPES):
+            raise TypeError(f"{name} must hold real numbers (float or int); got dtype {x.dtype}")
+        if x.dim() != 1:
+            raise ValueError(f"{name} must be 1-D (one logit per class); got shape {tuple(x.shape)}")
+        if not min_len <= x.numel() <= max_len:
+            raise ValueError(f"{name} must have {count}; got {x.numel()}")
+        values = x.detach().to("cpu", torch.float64).tolist()
+    elif isinstance(x, np.ndarray):
+        if x.dtype.kind not in "iuf":
+            raise TypeError(f"{name} must hold real numbers; got elements of dtype {x.dtype}")
+        if x.ndim != 1:
+            raise ValueError(f"{name} must be 1-D (one logit per class); got shape {x.shape}")
+        if not min_len <= x.size <= max_len:
+            raise ValueError(f"{name} must have {count}; got {x.size}")
+        values = x.astype(np.float64).tolist()
+    elif isinstance(x, (list, tuple)):
+        if len(x) > max_len:  # before reading any entry: a huge list is refused at once
+            raise ValueError(f"{name} must have {count}; got {len(x)}")
+        values = [_entry(v, name) for v in x]
+        if len(x) < min_len:
+            raise ValueError(f"{name} must have {count}; got {len(x)}")
     else:
         raise TypeError(
             f"{name} must be a 1-D torch tensor, numpy array, list or tuple of numbers; got {type(x).__name__}"
         )
-    if t.dtype == torch.bool or t.is_complex() or not (t.is_floating_point() or t.dtype in _INT_DTYPES):
-        raise TypeError(f"{name} must hold real numbers (float or int); got dtype {t.dtype}")
-    if t.dim() != 1:
-        raise ValueError(f"{name} must be 1-D (one logit per class); got shape {tuple(t.shape)}")
-    if not min_len <= t.numel() <= max_len:
-        raise ValueError(f"{name} must have between {min_len} and {max_len} entries; got {t.numel()}")
-    values = [float(v) for v in t.to(torch.float64).tolist()]
-    bad = [v for v in values if not math.isfinite(v)]
-    if bad:
-        raise ValueError(f"{name} must be finite; got {bad[0]} (the explorer starts from finite values)")
+    for v in values:
+        if not math.isfinite(v):
+            raise ValueError(f"{name} must be finite; got {v}")
+        if abs(v) > limit:
+            raise ValueError(f"{name} must lie between {-limit:g} and {limit:g}; got {v:g}")
     return values
-
-
-_INT_DTYPES = {torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8}
 
 
 def _scalar(x: Any, name: str) -> Any:
     """Unwrap a 0-d tensor/array or a one-element one; reject bools and non-numbers."""
     if isinstance(x, (torch.Tensor, np.ndarray)):
         count = x.size if isinstance(x, np.ndarray) else x.numel()
+        if isinstance(x, torch.Tensor) and (x.layout != torch.strided or x.device.type == "meta"):
+            raise TypeError(f"{name} must be a number; got a {x.layout} tensor on {x.device}")
         if count == 1:
             x = x.item()
         else:
@@ -68,16 +124,21 @@ def _scalar(x: Any, name: str) -> Any:
     return x
 
 
-def as_real(x: Any, name: str, *, positive: bool = False) -> float:
-    """A finite real number (int, float, numpy scalar or one-element tensor) as a float."""
+def as_real(x: Any, name: str, *, positive: bool = False, lo: float = -math.inf, hi: float = math.inf) -> float:
+    """A finite real number in ``[lo, hi]`` (int, float, numpy scalar or one-element tensor) as a float."""
     x = _scalar(x, name)
     if not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {type(x).__name__} {x!r:.40}")
-    v = float(x)
+        raise TypeError(f"{name} must be a real number; got {type(x).__name__} {short(x)}")
+    try:
+        v = float(x)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite; got an integer too large for a float") from None
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite; got {v}")
     if positive and v <= 0:
         raise ValueError(f"{name} must be > 0; got {v}")
+    if not lo <= v <= hi:
+        raise ValueError(f"{name} must lie between {lo:g} and {hi:g}; got {v:g}")
     return v
 
 
@@ -87,10 +148,10 @@ def as_index(x: Any, name: str, n: int) -> int:
         raise TypeError(f"{name} must be an integer class index; got a {x.dtype} tensor")
     x = _scalar(x, name)
     if not isinstance(x, numbers.Integral):
-        raise TypeError(f"{name} must be an integer class index in 0..{n - 1}; got {type(x).__name__} {x!r:.40}")
+        raise TypeError(f"{name} must be an integer class index in 0..{n - 1}; got {type(x).__name__} {short(x)}")
     i = int(x)
     if not 0 <= i < n:
-        raise ValueError(f"{name} must be a class index in 0..{n - 1}; got {i}")
+        raise ValueError(f"{name} must be a class index in 0..{n - 1}; got {short(i)}")
     return i
 
 
@@ -98,21 +159,68 @@ def as_binary_label(x: Any, name: str = "y") -> int:
     """A binary label: 0 or 1, given as an int or a float equal to 0.0 or 1.0."""
     x = _scalar(x, name)
     if not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be 0 or 1; got {type(x).__name__} {x!r:.40}")
+        raise TypeError(f"{name} must be 0 or 1; got {type(x).__name__} {short(x)}")
     if x not in (0, 1):
-        raise ValueError(f"{name} must be 0 or 1; got {x!r}")
+        raise ValueError(f"{name} must be 0 or 1; got {short(x)}")
     return int(x)
 
 
 def as_labels(labels: Any, n: int) -> list[str]:
-    """Class names: ``n`` strings, or ``"0" .. "n-1"`` when ``labels`` is None."""
+    """Class names: ``n`` non-empty strings of at most 40 characters, or ``"0" .. "n-1"`` when None."""
     if labels is None:
         return [str(i) for i in range(n)]
-    if isinstance(labels, str) or not isinstance(labels, Sequence):
+    if isinstance(labels, str) or not isinstance(labels, (list, tuple)):
         raise TypeError(f"labels must be a list of {n} strings; got {type(labels).__name__}")
     if len(labels) != n or not all(isinstance(s, str) for s in labels):
-        raise ValueError(f"labels must be {n} strings, one per class; got {list(labels)!r:.80}")
+        raise ValueError(f"labels must be {n} strings, one per class; got {short(labels, 80)}")
+    if not all(0 < len(s.strip()) and len(s) <= LABEL_MAX_CHARS for s in labels):
+        raise ValueError(f"labels must be non-empty strings of at most {LABEL_MAX_CHARS} characters; "
+                         f"got {short(labels, 80)}")
     return list(labels)
+
+
+def as_choice(x: Any, name: str, options: Sequence[str]) -> str:
+    """One of ``options`` (strings)."""
+    words = " or ".join(repr(o) for o in options)
+    if not isinstance(x, str):
+        raise TypeError(f"{name} must be {words}; got {type(x).__name__} {short(x)}")
+    if x not in options:
+        raise ValueError(f"{name} must be {words}; got {short(x)}")
+    return x
+
+
+class InputTypeError(traitlets.TraitError, TypeError):
+    """A value of the wrong type for an explorer's input (a TraitError, so traitlets rolls back)."""
+
+
+class InputValueError(traitlets.TraitError, ValueError):
+    """A value out of what an explorer's input accepts (a TraitError, so traitlets rolls back)."""
+
+
+def checked(*names: str) -> Callable[[Callable[[Any, Any], Any]], Any]:
+    """``traitlets.validate(*names)`` for ``check(self, value) -> value``: the one place a trait is checked.
+
+    The check's TypeError/ValueError (any other exception too) becomes an
+    :class:`InputTypeError`/:class:`InputValueError`: still a TypeError/ValueError for the
+    person who typed the value, and a TraitError, so that traitlets puts back the last valid
+    values of every trait set with it (``hold_trait_notifications``).
+    """
+
+    def wrap(check: Callable[[Any, Any], Any]) -> Any:
+        @functools.wraps(check)
+        def validator(self: Any, proposal: Any) -> Any:
+            try:
+                return check(self, proposal["value"])
+            except traitlets.TraitError:
+                raise
+            except TypeError as exc:
+                raise InputTypeError(str(exc)) from None
+            except Exception as exc:  # noqa: BLE001 - every failure of a check is a refusal with its words
+                raise InputValueError(str(exc) or f"{names[0]}: {type(exc).__name__}") from None
+
+        return traitlets.validate(*names)(validator)
+
+    return wrap
 
 
 # ---------------------------------------------------------------- the explorer base
@@ -146,7 +254,8 @@ class Control:
 
     @value.setter
     def value(self, new: Any) -> None:
-        if self.min is not None and self.max is not None and isinstance(new, (int, float)) and not isinstance(new, bool):
+        if (self.min is not None and self.max is not None and isinstance(new, (int, float))
+                and not isinstance(new, bool) and math.isfinite(new)):
             new = min(max(float(new), self.min), self.max)  # as a slider does (ipywidgets clamps too)
         if self._index is None:
             setattr(self._owner, self._trait, new)
@@ -183,6 +292,56 @@ class Explorer(anywidget.AnyWidget):
         super().__init__(**traits)
         self.observe(self._on_change, names=list(self._inputs))
         self._on_change()
+
+    @checked("js_error")
+    def _check_js_error(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError(f"js_error must be a string; got {type(value).__name__}")
+        return value if len(value) <= 500 else value[:497] + "..."
+
+    # -- values from the page
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a message from the page, or refuse all of it and put the page back.
+
+        The page may set only the inputs (``_inputs``) and ``js_error``. Each value is checked
+        by its trait's validator (the same one as for the constructor and Python). A message
+        with any refused value changes nothing in the kernel: the kernel sends the page its
+        current (valid) values, so both sides end in the same state, and the explorer shows
+        which field was refused and what it accepts (trait ``py_error``) until the next good
+        update.
+        """
+        writable = (*self._inputs, "js_error")
+        sync_data = sync_data if isinstance(sync_data, dict) else {}
+        names = [k for k in sync_data if isinstance(k, str) and k in self.keys]
+        problems = [f"{k} cannot be set from the page" for k in names if k not in writable]
+        accepted: dict[str, Any] = {}
+        for k in names:
+            if k in writable and not problems:
+                try:
+                    accepted[k] = getattr(type(self), k)._cross_validate(self, sync_data[k])
+                except traitlets.TraitError as exc:
+                    problems.append(str(exc))
+                    self.last_error = exc
+        if problems:
+            self._input_refused = True
+            self.py_error = f"Refused a value from the page: {problems[0]} (the explorer keeps its last valid values)"
+            self.send_state(names)
+            return
+        super().set_state({k: sync_data[k] for k in names})
+        # Keep the checked form (traitlets keeps the page's spelling, e.g. -29 for -29.0, when it equals
+        # the old value). A value the check really changed (q put back on the simplex, 1 for true) goes
+        # back to the page; an equal one does not: a late "update" would pull a moving slider back.
+        for k, v in accepted.items():
+            if v is not sync_data[k]:
+                self.set_trait(k, v)
+        rewritten = [k for k, v in accepted.items() if not _same_value(v, sync_data[k])]
+        if rewritten:
+            self.send_state(rewritten)
+        if getattr(self, "_input_refused", False) and any(k in self._inputs for k in names):
+            self._input_refused = False
+            if self.py_error.startswith("Refused a value from the page"):
+                self.last_error = None
+                self.py_error = ""
 
     # -- the update loop
     def _on_change(self, change: Any = None) -> None:
@@ -234,6 +393,18 @@ class Explorer(anywidget.AnyWidget):
 
     def _summary(self) -> str:
         raise NotImplementedError
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal as the page sees it: numbers by value (-29 == -29.0), but a bool is not a number."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    try:
+        return bool(a == b) and type(a) in (int, float, str) and type(b) in (int, float, str)
+    except Exception:  # noqa: BLE001 - whatever cannot be compared is not the same
+        return False
 
 
 def _plain(v: Any) -> Any:

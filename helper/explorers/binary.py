@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -11,7 +12,7 @@ import torch.nn as nn
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer, as_binary_label, as_real
+from helper.explorers._base import Control, Explorer, as_binary_label, as_real, checked
 from helper.explorers._esm import compose
 from helper.facts import BCE_CLAMPED_LOSS
 
@@ -41,17 +42,27 @@ def verdict(bce: float, bce_logits: float, sig: float, y: int) -> tuple[str, lis
     return "drift", [f"DRIFT: BCELoss is {fmt(100 * gap / bce_logits, '+.2f')} % off", f"(float32 rounding of {what})"]
 
 
-def _landmarks(lo: float, hi: float) -> tuple[float, float]:
-    """On the slider grid (step 0.1), for y = 0: the first z > 0 where :func:`verdict` says "drift"
-    (BCELoss more than 0.01 % off the exact loss) and the first z where float32 sigmoid(z) is
-    exactly 1 (the jump), by torch."""
-    n = round((hi - lo) / _STEP)
-    zs = torch.tensor([lo + _STEP * k for k in range(n + 1)], dtype=torch.float64).to(torch.float32)
+Z_LIMIT = 1000.0  # |z| beyond: float32 sigmoid(z) is exactly 0 or 1 from |z| = 104 on; the slider stays usable
+_LANDMARK_SPAN = 30.0  # both landmarks lie below z = 17, so a fixed grid finds them whatever the slider's span
+
+
+def _check_logit(value: Any) -> float:
+    return as_real(value, "logit", lo=-Z_LIMIT, hi=Z_LIMIT)
+
+
+@functools.cache
+def _landmarks() -> tuple[float, float]:
+    """On the slider grid (step 0.1, from an integer), for y = 0: the first z > 0 where :func:`verdict`
+    says "drift" (BCELoss more than 0.01 % off the exact loss) and the first z where float32
+    sigmoid(z) is exactly 1 (the jump), by torch. A fixed grid over [0, 30]: the work never grows
+    with the slider's span."""
+    n = round(_LANDMARK_SPAN / _STEP)
+    zs = torch.tensor([_STEP * k for k in range(n + 1)], dtype=torch.float64).to(torch.float32)
     with torch.no_grad():
         s = torch.sigmoid(zs)
         exact = _BCE_LOGITS_NONE(zs, torch.zeros_like(zs))
         bce = _BCE_NONE(s, torch.zeros_like(zs))
-    grid = [round(lo + _STEP * k, 10) for k in range(n + 1)]
+    grid = [round(_STEP * k, 10) for k in range(n + 1)]
     kinds = [verdict(b, e, sv, 0)[0] for b, e, sv in zip(bce.tolist(), exact.tolist(), s.tolist())]
     drift = next((z for z, k in zip(grid, kinds) if k == "drift" and z > 0), math.nan)
     jump = next((z for z, sv in zip(grid, s.tolist()) if sv == 1.0), math.nan)
@@ -71,29 +82,29 @@ class BinaryExplorer(Explorer):
     computed by torch when the explorer is made (``.landmarks``). The kernel recomputes each
     state with torch and the page says whether it agrees.
 
-    Traits (synced): ``logit`` (float), ``label`` (0/1), ``result``, ``py_error``, ``js_error``.
+    Parameters and traits (synced, the same names in :meth:`state`): ``logit`` (the logit z, a float
+    from -1000 to 1000) and ``target`` (the label y, 0 or 1); also ``result``, ``py_error``, ``js_error``.
 
     Attributes
     ----------
-    sliders: ``[z]``, a :class:`Control` (from -30 to 30 in steps of 0.1, wider if ``z`` is).
-    z: the same control. target: a :class:`Control` for ``y`` (``.value`` is 0 or 1).
+    sliders: ``[the logit's slider]``, a :class:`Control` (from -30 to 30 in steps of 0.1, wider if
+    the logit is).
     landmarks: ``{"drift_from": z, "jump_at": z}`` for ``y = 0`` on the slider grid.
     """
 
     _esm = compose("binary.js")
-    _inputs = ("logit", "label")
+    _inputs = ("logit", "target")
 
-    logit = traitlets.Float(0.0).tag(sync=True)
-    label = traitlets.Int(1).tag(sync=True)
+    logit = traitlets.Any(0.0).tag(sync=True)
+    target = traitlets.Any(1).tag(sync=True)
     lo = traitlets.Float(-30.0).tag(sync=True)
     hi = traitlets.Float(30.0).tag(sync=True)
     hint = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, z: Any = 0.0, y: Any = 1) -> None:
-        zv = as_real(z, "z")
-        yv = as_binary_label(y, "y")
+    def __init__(self, logit: Any = 0.0, target: Any = 1) -> None:
+        zv = _check_logit(logit)
         lo, hi = min(-30.0, math.floor(zv)), max(30.0, math.ceil(zv))
-        drift, jump = _landmarks(lo, hi)
+        drift, jump = _landmarks()
         self.landmarks = {"drift_from": drift, "jump_at": jump}
         hint = (
             "With y = 0, move z up: BCELoss drifts off the exact loss (a float32 staircase) "
@@ -101,14 +112,35 @@ class BinaryExplorer(Explorer):
             "where float32 sigmoid(z) is exactly 1. BCEWithLogitsLoss stays exact."
         )
         self._curves: dict[tuple[int, str], list[str]] = {}
-        super().__init__(logit=zv, label=yv, lo=lo, hi=hi, hint=hint)
-        self.z = Control(self, "logit", description="z", min=lo, max=hi, step=_STEP)
-        self.sliders = [self.z]
-        self.target = Control(self, "label", description="y", options=[0, 1])
+        super().__init__(logit=zv, target=target, lo=lo, hi=hi, hint=hint)
+        self.sliders = [Control(self, "logit", description="logit z", min=lo, max=hi, step=_STEP)]
+
+    # -- the one check of each input, whatever sets it (constructor, Python, the page)
+    @checked("logit")
+    def _valid_logit(self, value: Any) -> float:
+        return _check_logit(value)
+
+    @checked("target")
+    def _valid_target(self, value: Any) -> int:
+        return as_binary_label(value, "target")
+
+    @checked("lo")
+    def _valid_lo(self, value: Any) -> float:
+        lo = as_real(value, "lo", lo=-Z_LIMIT, hi=Z_LIMIT)
+        if not lo < self.hi:
+            raise ValueError(f"lo must be < hi ({self.hi:g}): the slider's span must be > 0; got {lo:g}")
+        return lo
+
+    @checked("hi")
+    def _valid_hi(self, value: Any) -> float:
+        hi = as_real(value, "hi", lo=-Z_LIMIT, hi=Z_LIMIT)
+        if not self.lo < hi:
+            raise ValueError(f"hi must be > lo ({self.lo:g}): the slider's span must be > 0; got {hi:g}")
+        return hi
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        zv, yv = float(self.logit), as_binary_label(self.label, "y")
+        zv, yv = float(self.logit), int(self.target)
         z = torch.tensor(zv, dtype=torch.float32)
         y = torch.tensor(float(yv), dtype=torch.float32)
         with torch.no_grad():
@@ -116,8 +148,8 @@ class BinaryExplorer(Explorer):
             bce = _BCE(s, y).item()
             bce_logits = _BCE_LOGITS(z, y).item()
         return {
-            "z": zv,
-            "y": yv,
+            "logit": zv,
+            "target": yv,
             "sigmoid": s.item(),
             "bce_loss": bce,
             "bce_with_logits_loss": bce_logits,
@@ -155,7 +187,7 @@ class BinaryExplorer(Explorer):
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
         w, h = 760, 330
         x0, y0, pw, ph = self._X0, self._Y0, self._W, self._H
-        body: list[str] = [_svg.text(x0, 24, f"loss over z for y = {st['y']}", theme, size=16, bold=True)]
+        body: list[str] = [_svg.text(x0, 24, f"loss over z for y = {st['target']}", theme, size=16, bold=True)]
         for v in (0, 20, 40, 60, 80, 100):
             yy = y0 + ph * (1 - v / self._YMAX)
             body.append(_svg.line(x0, yy, x0 + pw, yy, stroke=theme.faint, width=0.5, dash="2 4"))
@@ -167,12 +199,12 @@ class BinaryExplorer(Explorer):
         body.append(_svg.line(x0, y0 + ph, x0 + pw, y0 + ph, stroke=theme.ink, width=1.5))
         body.append(_svg.line(x0, y0, x0, y0 + ph, stroke=theme.ink, width=1.5))
         body.append(_svg.text(x0 + pw, y0 + ph + 40, "z", theme, size=15, anchor="end"))
-        body += self._curve(st["y"], theme)
+        body += self._curve(st["target"], theme)
         # the current point on both curves, as two different shapes
-        xz, _ = self._xy(st["z"], 0.0)
+        xz, _ = self._xy(st["logit"], 0.0)
         body.append(_svg.line(xz, y0, xz, y0 + ph, stroke=theme.ink, width=1, dash="3 3"))
-        body.append(_svg.square(*self._xy(st["z"], st["bce_loss"]), 7, fill=_C["vermillion"], stroke=theme.ink))
-        body.append(_svg.circle(*self._xy(st["z"], st["bce_with_logits_loss"]), 6, fill=_C["sky_blue"],
+        body.append(_svg.square(*self._xy(st["logit"], st["bce_loss"]), 7, fill=_C["vermillion"], stroke=theme.ink))
+        body.append(_svg.circle(*self._xy(st["logit"], st["bce_with_logits_loss"]), 6, fill=_C["sky_blue"],
                                 stroke=theme.ink))
         # legend
         lx, ly = 420, 40
@@ -186,22 +218,22 @@ class BinaryExplorer(Explorer):
         s = st["sigmoid"]
         s_text = "1 (exactly)" if s == 1.0 else ("0 (exactly)" if s == 0.0 else fmt(s, ".9g"))
         rows = [
-            f"z = {fmt(st['z'], '.2f')},  y = {st['y']}",
+            f"z = {fmt(st['logit'], '.2f')},  y = {st['target']}",
             f"sigmoid(z) = {s_text}",
             f"BCELoss = {fmt(st['bce_loss'], '.4f')}",
             f"BCEWithLogitsLoss = {fmt(st['bce_with_logits_loss'], '.4f')}",
         ]
         for i, r in enumerate(rows):
             body.append(_svg.text(lx, 110 + 26 * i, r, theme, size=16, cls="l2l-numbers"))
-        kind, lines = verdict(st["bce_loss"], st["bce_with_logits_loss"], st["sigmoid"], st["y"])
+        kind, lines = verdict(st["bce_loss"], st["bce_with_logits_loss"], st["sigmoid"], st["target"])
         for i, v in enumerate(lines):
             body.append(_svg.text(lx, 226 + 22 * i, v, theme, size=15, bold=kind != "agree"))
-        label = f"binary cross-entropy at z = {fmt(st['z'], '.2f')}, y = {st['y']}"
+        label = f"binary cross-entropy at z = {fmt(st['logit'], '.2f')}, y = {st['target']}"
         return _svg.document(w, h, body, theme, label)
 
     def _summary(self) -> str:
         st = self._state
         return (
-            f"BinaryExplorer: z={fmt(st['z'], '.4g')}, y={st['y']}, sigmoid={fmt(st['sigmoid'], '.9g')}, "
+            f"BinaryExplorer: z={fmt(st['logit'], '.4g')}, y={st['target']}, sigmoid={fmt(st['sigmoid'], '.9g')}, "
             f"BCELoss={fmt(st['bce_loss'], '.4f')}, BCEWithLogitsLoss={fmt(st['bce_with_logits_loss'], '.4f')}"
         )

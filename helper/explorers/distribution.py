@@ -18,10 +18,20 @@ import traitlets
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer, as_labels, as_vector, fmt_list
+from helper.explorers._base import (
+    LOGIT_LIMIT,
+    Control,
+    Explorer,
+    as_choice,
+    as_labels,
+    as_real,
+    as_vector,
+    checked,
+    fmt_list,
+)
 from helper.explorers._esm import compose
 
-__all__ = ["DistributionExplorer", "renormalise"]
+__all__ = ["DistributionExplorer", "renormalise", "check_q"]
 
 _C = _svg.OKABE_ITO
 _UNITS = ("nats", "bits")
@@ -35,6 +45,26 @@ def renormalise(q: Sequence[float], i: int, v: float) -> list[float]:
     val = min(1.0, max(0.0, float(v)))
     rest = sum(x for j, x in enumerate(q) if j != i)
     return [val if j == i else (x / rest * (1 - val) if rest > 0 else (1 - val) / (n - 1)) for j, x in enumerate(q)]
+
+
+def _check_logits(value: Any) -> list[float]:
+    return as_vector(value, "logits", min_len=2, max_len=10, limit=LOGIT_LIMIT)
+
+
+def check_q(value: Any, n: int) -> list[float]:
+    """A target distribution of ``n`` entries: non-negative, finite, not all 0; divided by its sum
+    unless it already sums to 1 (within 1e-12), so the page's own renormalised q is kept as sent."""
+    qv = as_vector(value, "q", min_len=n, max_len=n)
+    if any(v < 0 for v in qv):
+        raise ValueError(f"q must be non-negative (a distribution); got {fmt_list(qv)}")
+    top = max(qv)
+    if top <= 0:
+        raise ValueError("q must have a positive entry (a distribution); got all zeros")
+    if top <= 1.0 and abs(math.fsum(qv) - 1.0) <= 1e-12:
+        return qv
+    qv = [v / top for v in qv]  # first by the largest: a sum of huge entries would overflow
+    total = math.fsum(qv)
+    return [v / total for v in qv]
 
 
 class _QControl(Control):
@@ -76,52 +106,62 @@ class DistributionExplorer(Explorer):
     Attributes
     ----------
     sliders: one :class:`Control` per logit. q_sliders: one per ``q_i``; setting ``.value``
-    rescales the others so that q sums to 1. unit: a :class:`Control` (``"nats"``/``"bits"``).
+    rescales the others so that q sums to 1.
     """
 
     _esm = compose("distribution.js")
-    _inputs = ("logits", "q", "unit_name")
+    _inputs = ("logits", "q", "unit")
 
-    logits = traitlets.List(traitlets.Float()).tag(sync=True)
-    q = traitlets.List(traitlets.Float()).tag(sync=True)
-    unit_name = traitlets.Unicode("nats").tag(sync=True)
-    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    logits = traitlets.Any([]).tag(sync=True)
+    q = traitlets.Any([]).tag(sync=True)
+    unit = traitlets.Any("nats").tag(sync=True)
+    labels = traitlets.Any([]).tag(sync=True)
     named = traitlets.Bool(False).tag(sync=True)
     lo = traitlets.Float(-6.0).tag(sync=True)
     hi = traitlets.Float(6.0).tag(sync=True)
 
     def __init__(self, logits: Any, q: Any, *, labels: Sequence[str] | None = None, unit: str = "nats") -> None:
-        z = as_vector(logits, "logits", min_len=2, max_len=10)
+        self._classes: int | None = None
+        z = _check_logits(logits)
         n = len(z)
-        qv = as_vector(q, "q", min_len=n, max_len=n)
-        if any(v < 0 for v in qv):
-            raise ValueError(f"q must be non-negative (a distribution); got {qv}")
-        total = sum(qv)
-        if total <= 0:
-            raise ValueError("q must have a positive entry (a distribution); got all zeros")
-        qv = [v / total for v in qv]
-        if not isinstance(unit, str):
-            raise TypeError(f"unit must be 'nats' or 'bits'; got {type(unit).__name__}")
-        if unit not in _UNITS:
-            raise ValueError(f"unit must be 'nats' or 'bits'; got {unit!r}")
-        names = as_labels(labels, n)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
-        super().__init__(logits=z, q=qv, unit_name=unit, labels=names, named=labels is not None, lo=lo, hi=hi)
-        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in names]
+        super().__init__(logits=z, q=q, unit=unit, labels=as_labels(labels, n), named=labels is not None,
+                         lo=lo, hi=hi)
+        self._classes = n
+        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
         self.sliders = [Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)]
         self.q_sliders = [_QControl(self, "q", i, description=f"q_{i}", min=0.0, max=1.0, step=0.01) for i in range(n)]
-        self.unit = Control(self, "unit_name", description="unit", options=list(_UNITS))
+
+    # -- the one check of each input, whatever sets it (constructor, Python, the page)
+    @checked("logits")
+    def _valid_logits(self, value: Any) -> list[float]:
+        z = _check_logits(value)
+        if self._classes is not None and len(z) != self._classes:
+            raise ValueError(f"logits must have {self._classes} entries, one per class; got {len(z)}")
+        return z
+
+    @checked("q")
+    def _valid_q(self, value: Any) -> list[float]:
+        return check_q(value, len(self.logits))
+
+    @checked("unit")
+    def _valid_unit(self, value: Any) -> str:
+        return as_choice(value, "unit", _UNITS)
+
+    @checked("labels")
+    def _valid_labels(self, value: Any) -> list[str]:
+        return as_labels(value, len(self.logits))
+
+    @checked("lo", "hi")
+    def _valid_range(self, value: Any) -> float:
+        return as_real(value, "a slider's end")
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        unit = str(self.unit_name)
-        if unit not in _UNITS:
-            raise ValueError(f"unit must be 'nats' or 'bits'; got {unit!r}")
+        unit = str(self.unit)
         k = 1 / math.log(2) if unit == "bits" else 1.0
         z = torch.tensor(list(self.logits), dtype=torch.float32)
         q = torch.tensor(list(self.q), dtype=torch.float32)
-        if z.shape != q.shape:
-            raise ValueError(f"q must have one entry per logit ({z.numel()}); got {q.numel()}")
         with torch.no_grad():
             logp = F.log_softmax(z, dim=0)
             h = torch.special.entr(q).sum().item()

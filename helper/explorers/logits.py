@@ -11,12 +11,33 @@ import traitlets
 import torch.nn.functional as F
 
 from helper import _svg
-from helper.explorers._base import Control, Explorer, as_index, as_labels, as_real, as_vector, fmt_list
+from helper.explorers._base import (
+    LOGIT_LIMIT,
+    Control,
+    Explorer,
+    as_index,
+    as_labels,
+    as_real,
+    as_vector,
+    checked,
+    fmt_list,
+)
 from helper.explorers._esm import compose
 
 __all__ = ["LogitsExplorer"]
 
 _C = _svg.OKABE_ITO
+T_MIN, T_MAX = 0.001, 1000.0  # with |z| <= LOGIT_LIMIT, z / T stays finite in float32
+
+
+def _check_logits(value: Any) -> list[float]:
+    return as_vector(value, "logits", min_len=2, max_len=20, limit=LOGIT_LIMIT)
+
+
+def _check_temperature(value: Any) -> float:
+    return as_real(value, "temperature", lo=T_MIN, hi=T_MAX)
+
+
 class LogitsExplorer(Explorer):
     """Sliders for the logits ``z`` of one example, a target class ``y`` and a temperature ``T``.
 
@@ -38,28 +59,27 @@ class LogitsExplorer(Explorer):
     temperature:
         ``T > 0``; the logits are divided by it before the softmax.
 
-    Traits (synced with the page): ``logits`` (list of float), ``y`` (int), ``T`` (float),
-    ``labels``; ``result`` (torch's numbers), ``py_error``, ``js_error``.
+    Traits (synced with the page, named as the constructor's arguments and :meth:`state`'s keys):
+    ``logits`` (list of float), ``target`` (int), ``temperature`` (float), ``labels``; ``result``
+    (torch's numbers), ``py_error``, ``js_error``. Set one to move the explorer (``ex.target = 2``).
 
     Attributes
     ----------
     sliders: one :class:`Control` per class (``.value`` reads/moves logit ``i``).
-    target: a :class:`Control` for the target class (``.value`` is the index).
-    temperature: a :class:`Control` for ``T``.
     """
 
     _esm = compose("logits.js")
-    _inputs = ("logits", "y", "T")
+    _inputs = ("logits", "target", "temperature")
 
-    logits = traitlets.List(traitlets.Float()).tag(sync=True)
-    y = traitlets.Int(0).tag(sync=True)
-    T = traitlets.Float(1.0).tag(sync=True)
-    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    logits = traitlets.Any([]).tag(sync=True)
+    target = traitlets.Any(0).tag(sync=True)
+    temperature = traitlets.Any(1.0).tag(sync=True)
+    labels = traitlets.Any([]).tag(sync=True)
     named = traitlets.Bool(False).tag(sync=True)
     lo = traitlets.Float(-6.0).tag(sync=True)
     hi = traitlets.Float(6.0).tag(sync=True)
-    t_min = traitlets.Float(0.1).tag(sync=True)
-    t_max = traitlets.Float(5.0).tag(sync=True)
+    temperature_min = traitlets.Float(0.1).tag(sync=True)
+    temperature_max = traitlets.Float(5.0).tag(sync=True)
 
     def __init__(
         self,
@@ -69,28 +89,49 @@ class LogitsExplorer(Explorer):
         labels: Sequence[str] | None = None,
         temperature: float = 1.0,
     ) -> None:
-        z = as_vector(logits, "logits", min_len=2, max_len=20)
+        self._classes: int | None = None  # fixed once made: the page has one slider per class
+        z = _check_logits(logits)
+        t = _check_temperature(temperature)
         n = len(z)
-        y = as_index(target, "target", n)
-        t = as_real(temperature, "temperature", positive=True)
-        names = as_labels(labels, n)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
         t_min, t_max = min(0.1, t), max(5.0, math.ceil(t))
         super().__init__(
-            logits=z, y=y, T=t, labels=names, named=labels is not None, lo=lo, hi=hi, t_min=t_min, t_max=t_max
+            logits=z, target=target, temperature=t, labels=as_labels(labels, n), named=labels is not None, lo=lo,
+            hi=hi, temperature_min=t_min, temperature_max=t_max,
         )
-        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in names]
+        self._classes = n
+        self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
         self.sliders = [
             Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)
         ]
-        self.target = Control(self, "y", description="target y", options=list(range(n)))
-        self.temperature = Control(self, "T", description="T", min=t_min, max=t_max, step=0.05)
+
+    # -- the one check of each input, whatever sets it (constructor, Python, the page)
+    @checked("logits")
+    def _valid_logits(self, value: Any) -> list[float]:
+        z = _check_logits(value)
+        if self._classes is not None and len(z) != self._classes:
+            raise ValueError(f"logits must have {self._classes} entries, one per class; got {len(z)}")
+        return z
+
+    @checked("target")
+    def _valid_target(self, value: Any) -> int:
+        return as_index(value, "target", len(self.logits))
+
+    @checked("temperature")
+    def _valid_temperature(self, value: Any) -> float:
+        return _check_temperature(value)
+
+    @checked("labels")
+    def _valid_labels(self, value: Any) -> list[str]:
+        return as_labels(value, len(self.logits))
+
+    @checked("lo", "hi", "temperature_min", "temperature_max")
+    def _valid_range(self, value: Any) -> float:
+        return as_real(value, "a slider's end")
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        values = [float(v) for v in self.logits]
-        y = as_index(self.y, "target", len(values))
-        t = as_real(self.T, "temperature", positive=True)
+        values, y, t = list(self.logits), int(self.target), float(self.temperature)
         z = torch.tensor(values, dtype=torch.float32, requires_grad=True)
         scaled = z / t
         loss = F.cross_entropy(scaled.unsqueeze(0), torch.tensor([y]))

@@ -10,7 +10,7 @@ import traitlets
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer, as_real, as_vector, fmt_list
+from helper.explorers._base import Control, Explorer, as_real, as_vector, checked, fmt_list, short
 from helper.explorers._esm import compose
 
 __all__ = ["StabilityExplorer"]
@@ -26,7 +26,22 @@ def _dtype_name(dtype: Any) -> str:
         return dtype.removeprefix("torch.")
     if not isinstance(dtype, (str, torch.dtype)):
         raise TypeError(f"dtype must be a string or torch.dtype (float16, float32, float64); got {type(dtype).__name__}")
-    raise ValueError(f"dtype must be one of float16, float32, float64; got {dtype!r}")
+    raise ValueError(f"dtype must be one of float16, float32, float64; got {short(dtype)}")
+
+
+def _check_logits(value: Any) -> list[float]:
+    return as_vector(value, "logits", min_len=1, max_len=10)
+
+
+def _check_shift(value: Any) -> float:
+    return as_real(value, "shift")
+
+
+def _check_scale(value: Any) -> float:
+    sc = as_real(value, "scale")
+    if sc < 0:
+        raise ValueError(f"scale must be >= 0; got {sc:g}")
+    return sc
 
 
 def _num(x: float) -> str:
@@ -67,49 +82,71 @@ class StabilityExplorer(Explorer):
     float64), and underflows to 0 (the log gives ``-inf``, labelled "underflow") once every
     ``exp(z_i)`` rounds to 0; ``max z`` is marked beside it. The kernel verifies with torch.
 
-    Traits (synced): ``base`` (the logits z0), ``b`` (shift), ``a`` (scale), ``dtype_name``.
+    Traits (synced, named as the constructor's arguments and :meth:`state`'s keys): ``logits`` (z0),
+    ``shift`` (b), ``scale`` (a), ``dtype`` (``"float16"``, ``"float32"`` or ``"float64"``).
 
     Attributes
     ----------
     sliders: ``[shift, scale]`` (:class:`Control`; shift from -1000 to 1000 in steps of 0.1,
         PageUp/PageDown move 10; scale from 0 to 10, PageUp/PageDown move 1).
-    shift, scale: the same controls. dtype: a :class:`Control`, ``"float16"``, ``"float32"`` or ``"float64"``.
     """
 
     _esm = compose("stability.js")
-    _inputs = ("base", "b", "a", "dtype_name")
+    _inputs = ("logits", "shift", "scale", "dtype")
 
-    base = traitlets.List(traitlets.Float()).tag(sync=True)
-    b = traitlets.Float(0.0).tag(sync=True)
-    a = traitlets.Float(1.0).tag(sync=True)
-    dtype_name = traitlets.Unicode("float32").tag(sync=True)
-    b_min = traitlets.Float(-1000.0).tag(sync=True)
-    b_max = traitlets.Float(1000.0).tag(sync=True)
-    a_max = traitlets.Float(10.0).tag(sync=True)
+    logits = traitlets.Any([]).tag(sync=True)
+    shift = traitlets.Any(0.0).tag(sync=True)
+    scale = traitlets.Any(1.0).tag(sync=True)
+    dtype = traitlets.Any("float32").tag(sync=True)
+    shift_min = traitlets.Float(-1000.0).tag(sync=True)
+    shift_max = traitlets.Float(1000.0).tag(sync=True)
+    scale_max = traitlets.Float(10.0).tag(sync=True)
 
     def __init__(self, logits: Any, *, shift: Any = 0.0, scale: Any = 1.0, dtype: Any = "float32") -> None:
-        base = as_vector(logits, "logits", min_len=1, max_len=10)
-        sh = as_real(shift, "shift")
-        sc = as_real(scale, "scale")
-        if sc < 0:
-            raise ValueError(f"scale must be >= 0; got {sc}")
-        name = _dtype_name(dtype)
+        self._classes: int | None = None
+        base = _check_logits(logits)
+        sh, sc = _check_shift(shift), _check_scale(scale)
         b_min, b_max = min(-1000.0, math.floor(sh)), max(1000.0, math.ceil(sh))
         a_max = max(10.0, math.ceil(sc))
-        super().__init__(base=base, b=sh, a=sc, dtype_name=name, b_min=b_min, b_max=b_max, a_max=a_max)
-        self.logits = base
-        self.shift = Control(self, "b", description="shift b", min=b_min, max=b_max, step=0.1)
-        self.scale = Control(self, "a", description="scale a", min=0.0, max=a_max, step=0.1)
-        self.sliders = [self.shift, self.scale]
-        self.dtype = Control(self, "dtype_name", description="dtype", options=list(_DTYPES))
+        super().__init__(logits=base, shift=sh, scale=sc, dtype=dtype, shift_min=b_min, shift_max=b_max,
+                         scale_max=a_max)
+        self._classes = len(base)
+        self.sliders = [
+            Control(self, "shift", description="shift b", min=b_min, max=b_max, step=0.1),
+            Control(self, "scale", description="scale a", min=0.0, max=a_max, step=0.1),
+        ]
+
+    # -- the one check of each input, whatever sets it (constructor, Python, the page)
+    @checked("logits")
+    def _valid_logits(self, value: Any) -> list[float]:
+        z = _check_logits(value)
+        if self._classes is not None and len(z) != self._classes:
+            raise ValueError(f"logits must have {self._classes} entries; got {len(z)}")
+        return z
+
+    @checked("shift")
+    def _valid_shift(self, value: Any) -> float:
+        return _check_shift(value)
+
+    @checked("scale")
+    def _valid_scale(self, value: Any) -> float:
+        return _check_scale(value)
+
+    @checked("dtype")
+    def _valid_dtype(self, value: Any) -> str:
+        return _dtype_name(value)
+
+    @checked("shift_min", "shift_max", "scale_max")
+    def _valid_range(self, value: Any) -> float:
+        return as_real(value, "a slider's end")
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:
-        name = _dtype_name(self.dtype_name)
+        name = str(self.dtype)
         dt = _DTYPES[name]
-        sh, sc = float(self.b), float(self.a)
+        sh, sc = float(self.shift), float(self.scale)
         with torch.no_grad():
-            z = torch.tensor(list(self.base), dtype=dt) * sc + sh
+            z = torch.tensor(list(self.logits), dtype=dt) * sc + sh
             e = torch.exp(z)
             total = e.sum()
             naive = torch.log(total)
@@ -117,6 +154,7 @@ class StabilityExplorer(Explorer):
             trick = m + torch.log(torch.exp(z - m).sum())
             lse = torch.logsumexp(z, dim=0)
         return {
+            "logits": list(self.logits),
             "dtype": name,
             "shift": sh,
             "scale": sc,

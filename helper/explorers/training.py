@@ -15,6 +15,7 @@ agree.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -22,7 +23,7 @@ import traitlets
 
 from helper import _svg
 from helper._format import fmt
-from helper.explorers._base import Control, Explorer
+from helper.explorers._base import Control, Explorer, checked, short
 from helper.explorers._esm import compose
 from helper.palette import OKABE_ITO
 
@@ -95,7 +96,7 @@ class TrainingPlayer(Explorer):
     _esm = compose("training.js")
     _inputs = ("step",)
 
-    step = traitlets.Int(0).tag(sync=True)
+    step = traitlets.Any(0).tag(sync=True)
     steps = traitlets.Int(1).tag(sync=True)
     lr = traitlets.Float(0.5).tag(sync=True)
     W = traitlets.List(traitlets.List(traitlets.List(traitlets.Float()))).tag(sync=True)
@@ -133,10 +134,14 @@ class TrainingPlayer(Explorer):
         )
         self.sliders = [Control(self, "step", description="training step", min=0, max=steps, step=1)]
 
-    @traitlets.validate("step")
-    def _valid_step(self, proposal: dict[str, Any]) -> int:
-        """Clamp the step shown to ``0 .. steps``, as the slider does."""
-        return max(0, min(int(proposal["value"]), self.steps))
+    @checked("step")
+    def _valid_step(self, value: Any) -> int:
+        """An integer step, clamped to ``0 .. steps`` as the slider does."""
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"step must be an integer from 0 to {self.steps}; got {type(value).__name__} {short(value)}")
+        return max(0, min(int(value), self.steps))
 
     # -- numbers
     def _compute(self) -> dict[str, Any]:

@@ -46,7 +46,7 @@ CELLS = [
     # A subclass whose kernel update fails for one target: the failure must show in the widget.
     "class Fragile(LogitsExplorer):\n"
     "    def _compute(self):\n"
-    "        if self.y == 2:\n"
+    "        if self.target == 2:\n"
     "            raise RuntimeError('no update for class 2')\n"
     "        return super()._compute()\n"
     "\n"

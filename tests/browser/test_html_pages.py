@@ -125,25 +125,25 @@ def _close(shown: float, torch_value: float) -> bool:
 # trait its first slider moves (and the index in it, for list traits), and the state keys
 # whose values the readout shows, in order.
 def _logits(s: dict) -> Any:
-    return LogitsExplorer(s["logits"], s["y"], temperature=s["T"], labels=s["labels"] if s["named"] else None)
+    return LogitsExplorer(s["logits"], s["target"], temperature=s["temperature"], labels=s["labels"] if s["named"] else None)
 
 
 def _binary(s: dict) -> Any:
-    return BinaryExplorer(s["logit"], s["label"])
+    return BinaryExplorer(s["logit"], s["target"])
 
 
 def _stability(s: dict) -> Any:
-    return StabilityExplorer(s["base"], shift=s["b"], scale=s["a"], dtype=s["dtype_name"])
+    return StabilityExplorer(s["logits"], shift=s["shift"], scale=s["scale"], dtype=s["dtype"])
 
 
 def _distribution(s: dict) -> Any:
-    return DistributionExplorer(s["logits"], s["q"], unit=s["unit_name"])
+    return DistributionExplorer(s["logits"], s["q"], unit=s["unit"])
 
 
 KINDS: dict[str, tuple[Callable[[dict], Any], str, int | None, tuple[str, ...]]] = {
     "l2l-logits-explorer": (_logits, "logits", 0, ("loss",)),
     "l2l-binary-explorer": (_binary, "logit", None, ("loss",)),
-    "l2l-stability-explorer": (_stability, "b", None, ("naive", "max_trick", "logsumexp")),
+    "l2l-stability-explorer": (_stability, "shift", None, ("naive", "max_trick", "logsumexp")),
     "l2l-distribution-explorer": (_distribution, "logits", 0, ("cross_entropy", "entropy", "kl")),
 }
 READOUT = ".l2l-loss, .l2l-results"  # the explorer's line of numbers (aria-live)

@@ -25,6 +25,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer  # noqa: E402
+from helper.explorers._base import Control  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -71,8 +72,8 @@ def test_logits_explorer_numbers_equal_torch_after_moves(t):
     rng = random.Random(1)
     for _ in range(20):
         ex.sliders[rng.randrange(5)].value = round(rng.uniform(-6, 6), 1)
-        ex.target.value = rng.randrange(5)
-        z, y = [s.value for s in ex.sliders], ex.target.value
+        ex.target = rng.randrange(5)
+        z, y = [s.value for s in ex.sliders], ex.target
         want = _torch_logits(z, y, t)
         st = ex.state()
         assert st["logits"] == z and st["target"] == y and st["temperature"] == t
@@ -81,7 +82,7 @@ def test_logits_explorer_numbers_equal_torch_after_moves(t):
         assert st["loss"] == pytest.approx(want["loss"], rel=1e-6)
         assert st["logsumexp"] == pytest.approx(want["logsumexp"], rel=1e-6)
         # ... and the text the learner reads says the same.
-        assert ex.result["inputs"] == {"logits": z, "y": y, "T": t}  # what the page compares with
+        assert ex.result["inputs"] == {"logits": z, "target": y, "temperature": t}  # what the page compares with
         assert ex.result["values"]["loss"] == st["loss"]
         chart = ex.static_svg()
         assert _shown_number(chart, f"loss = -log p[{y}] = ") == pytest.approx(want["loss"], abs=5e-5)
@@ -99,7 +100,7 @@ def test_logits_explorer_gradient_is_softmax_minus_onehot():
 
 def test_logits_explorer_temperature_slider_changes_the_loss():
     ex = LogitsExplorer([2.0, 0.0, -1.0], 1)
-    ex.temperature.value = 4.0
+    ex.temperature = 4.0
     assert ex.state()["loss"] == pytest.approx(F.cross_entropy(torch.tensor([[0.5, 0.0, -0.25]]), torch.tensor([1])).item())
 
 
@@ -107,7 +108,7 @@ def test_logits_explorer_widgets_follow_the_contract():
     ex = LogitsExplorer(np.array([0.0, 1.0, 2.0, 3.0]), 3, labels=["a", "b", "c", "d"])
     assert [s.description for s in ex.sliders] == ["z_0", "z_1", "z_2", "z_3"]
     assert all(s.min <= -6 and s.max >= 6 and s.step == pytest.approx(0.1) for s in ex.sliders)
-    assert ex.target.value == 3
+    assert ex.target == 3
     assert ex.labels == ["a", "b", "c", "d"] and ex.named
     for css in ("l2l-logits-explorer", "l2l-loss", "l2l-error", "l2l-check", "l2l-logit-"):
         assert css in ex._esm
@@ -150,13 +151,13 @@ def test_binary_explorer_shows_where_bce_and_bce_with_logits_part():
     assert "BCELoss = 100.0000" in texts and "BCEWithLogitsLoss = 20.0000" in texts
     assert "sigmoid(z) = 1 (exactly)" in texts and any(t.startswith("JUMP") for t in texts)
     # Below the float32 rounding point sigmoid is not 1 and the clamp is not hit.
-    ex.z.value = 16.6
+    ex.logit = 16.6
     assert ex.state()["sigmoid"] < 1.0 and ex.state()["bce_loss"] < 20
-    ex.z.value = 16.7
+    ex.logit = 16.7
     assert ex.state()["sigmoid"] == 1.0 and ex.state()["bce_loss"] == pytest.approx(100.0)
     # With y = 1 the two agree at z = 20.
-    ex.z.value = 20.0
-    ex.target.value = 1
+    ex.logit = 20.0
+    ex.target = 1
     assert ex.state()["bce_loss"] == pytest.approx(ex.state()["bce_with_logits_loss"], abs=1e-6)
     assert "they agree" in _texts(ex.static_svg())
 
@@ -165,11 +166,11 @@ def test_binary_explorer_numbers_equal_torch_modules():
     ex = BinaryExplorer(0.0, 1)
     rng = random.Random(2)
     for _ in range(30):
-        ex.z.value = round(rng.uniform(-30, 30), 1)
-        ex.target.value = rng.randrange(2)
-        want = _torch_binary(ex.z.value, ex.target.value)
+        ex.logit = round(rng.uniform(-30, 30), 1)
+        ex.target = rng.randrange(2)
+        want = _torch_binary(ex.logit, ex.target)
         st = ex.state()
-        assert st["z"] == ex.z.value and st["y"] == ex.target.value
+        assert st["logit"] == ex.logit and st["target"] == ex.target
         for key, value in want.items():
             assert st[key] == value, key  # same float32 computation, same modules: exactly equal
         assert _shown_number(ex.static_svg(), "BCELoss = ") == pytest.approx(want["bce_loss"], abs=5e-5)
@@ -180,10 +181,10 @@ def test_binary_explorer_numbers_equal_torch_modules():
 
 def test_binary_explorer_contract_and_range():
     ex = BinaryExplorer(torch.tensor(2.5), np.float64(0.0))
-    assert ex.sliders == [ex.z] and ex.z.min <= -30 and ex.z.max >= 30
-    assert ex.target.value == 0 and ex.state()["y"] == 0
+    assert len(ex.sliders) == 1 and ex.sliders[0].min <= -30 and ex.sliders[0].max >= 30
+    assert ex.target == 0 and ex.state()["target"] == 0 and ex.state()["logit"] == 2.5
     assert "l2l-binary-explorer" in ex._esm
-    assert BinaryExplorer(45.0, 1).z.value == 45.0  # the range widens rather than clipping
+    assert BinaryExplorer(45.0, 1).sliders[0].value == 45.0  # the range widens rather than clipping
 
 
 @pytest.mark.parametrize(
@@ -234,9 +235,9 @@ def _same(a, b):
 )
 def test_stability_explorer_overflows_exactly_where_the_dtype_does(dtype, safe, overflow):
     ex = StabilityExplorer([0.0], dtype=dtype)
-    ex.shift.value = safe
+    ex.shift = safe
     assert math.isfinite(ex.state()["naive"]) and math.isfinite(ex.state()["exp"][0])
-    ex.shift.value = overflow
+    ex.shift = overflow
     st = ex.state()
     assert st["exp"] == [math.inf] and st["naive"] == math.inf
     assert math.isfinite(st["max_trick"]) and math.isfinite(st["logsumexp"])
@@ -251,10 +252,10 @@ def test_stability_explorer_1000_shift_and_dtype_switch_match_torch():
     assert st["naive"] == math.inf and st["logsumexp"] == pytest.approx(1000.6931, abs=1e-4)
     assert st["max_trick"] == pytest.approx(1000.6931, abs=1e-4)
     for dtype in ("float16", "float32", "float64"):
-        ex.dtype.value = dtype
+        ex.dtype = dtype
         for shift in (-1000.0, -50.0, 0.0, 5.0, 12.0, 90.0, 700.0, 1000.0):
-            ex.shift.value = shift
-            ex.scale.value = 0.5
+            ex.shift = shift
+            ex.scale = 0.5
             want = _torch_stability([1000.0, 1000.0], shift, 0.5, getattr(torch, dtype))
             st = ex.state()
             assert st["dtype"] == dtype
@@ -270,7 +271,7 @@ def test_stability_explorer_shows_nan_where_the_max_trick_meets_inf():
     assert st["naive"] == math.inf and st["logsumexp"] == math.inf  # torch's own answer
     assert "max_trick=nan" in repr(ex) and "nan!" in _texts(ex.static_svg())
     assert ex.result["values"]["max_trick"] == "nan" and ex.result["values"]["naive"] == "inf"  # JSON has no inf
-    ex.dtype.value = "float32"
+    ex.dtype = "float32"
     assert math.isfinite(ex.state()["max_trick"])
 
 
@@ -300,7 +301,7 @@ def test_stability_explorer_rejects_bad_input(args, kwargs, error, words):
 
 
 def test_stability_explorer_accepts_torch_dtypes():
-    assert StabilityExplorer([1.0], dtype=torch.float64).dtype.value == "float64"
+    assert StabilityExplorer([1.0], dtype=torch.float64).dtype == "float64"
 
 
 # ---------------------------------------------------------------- moves from the page
@@ -312,19 +313,19 @@ def test_a_move_from_the_page_is_recomputed_by_torch_and_values_set_in_python_st
     assert ex.sliders[0].value == 1.7 and ex.state()["logits"][0] == 1.7
     assert ex.state()["loss"] == pytest.approx(_torch_logits([1.7, *SEED_LOGITS[1:]], 1, 1.0)["loss"], rel=1e-6)
     assert ex.result["inputs"]["logits"][0] == 1.7
-    ex.set_state({"y": 3, "T": 0.5})
-    assert ex.target.value == 3 and ex.temperature.value == 0.5 and ex.state()["target"] == 3
+    ex.set_state({"target": 3, "temperature": 0.5})
+    assert ex.target == 3 and ex.temperature == 0.5 and ex.state()["target"] == 3
     b = BinaryExplorer(2.37, 0)
     assert b.state()["bce_with_logits_loss"] == _torch_binary(2.37, 0)["bce_with_logits_loss"]
-    b.set_state({"logit": 2.4, "label": 1})
-    assert b.state()["z"] == 2.4 and b.state()["y"] == 1 and b.z.value == 2.4 and b.target.value == 1
+    b.set_state({"logit": 2.4, "target": 1})
+    assert b.state()["logit"] == 2.4 and b.state()["target"] == 1 and b.logit == 2.4 and b.target == 1
 
 
 def test_a_bad_value_from_the_page_is_shown_not_raised():
     ex = LogitsExplorer([0.0, 1.0], 0)
-    ex.set_state({"y": 5})
+    ex.set_state({"target": 5})
     assert isinstance(ex.last_error, ValueError) and "0..1" in ex.py_error
-    ex.set_state({"y": 1})
+    ex.set_state({"target": 1})
     assert ex.last_error is None and ex.py_error == "" and ex.state()["target"] == 1
 
 
@@ -346,8 +347,8 @@ def test_a_bad_value_from_the_page_is_shown_not_raised():
         (([1.0, 2.0], 1.0), {}, TypeError, "integer"),
         (([1.0, 2.0], True), {}, TypeError, "bool"),
         (([1.0, 2.0], "1"), {}, TypeError, "integer"),
-        (([1.0, 2.0], 0), {"temperature": 0.0}, ValueError, "> 0"),
-        (([1.0, 2.0], 0), {"temperature": -1}, ValueError, "> 0"),
+        (([1.0, 2.0], 0), {"temperature": 0.0}, ValueError, "between 0.001 and 1000"),
+        (([1.0, 2.0], 0), {"temperature": -1}, ValueError, "between 0.001 and 1000"),
         (([1.0, 2.0], 0), {"temperature": "hot"}, TypeError, "real number"),
         (([1.0, 2.0], 0), {"labels": ["a"]}, ValueError, "2 strings"),
         (([1.0, 2.0], 0), {"labels": "ab"}, TypeError, "list of 2 strings"),
@@ -442,8 +443,10 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     rng = random.Random(0)
     controls = [(s, _extremes_and_range(s)) for s in ex.sliders]
     controls += [(s, (s.min, s.max)) for s in ex.sliders]
-    controls += [(ex.target, list(range(5))), (ex.temperature, _extremes_and_range(ex.temperature))]
-    controls += [(ex.temperature, (ex.temperature.min, ex.temperature.max))]
+    target, temperature = Control(ex, "target"), Control(ex, "temperature", min=ex.temperature_min,
+                                                          max=ex.temperature_max, step=0.05)
+    controls += [(target, list(range(5))), (temperature, _extremes_and_range(temperature))]
+    controls += [(temperature, (temperature.min, temperature.max))]
     figs = len(plt.get_fignums())
     _fuzz(ex, 1700, rng, controls)  # 1,700 + 300 = 2,000 moves
     assert ex.last_error is None, ex.py_error
@@ -469,11 +472,12 @@ def test_fuzzing_binary_stability_distribution_explorers_shows_extremes_and_neve
     b = BinaryExplorer(0.0, 1)
     s = StabilityExplorer([1.5, -0.3, 2.0])
     figs = len(plt.get_fignums())
-    b_controls = [(b.z, _extremes_and_range(b.z)), (b.z, (b.z.min, b.z.max)), (b.target, [0, 1])]
+    bz = b.sliders[0]
+    b_controls = [(bz, _extremes_and_range(bz)), (bz, (bz.min, bz.max)), (Control(b, "target"), [0, 1])]
     s_controls = [(w, _extremes_and_range(w)) for w in s.sliders] + [(w, (w.min, w.max)) for w in s.sliders]
-    s_controls += [(s.dtype, ["float16", "float32", "float64"])]
+    s_controls += [(Control(s, "dtype"), ["float16", "float32", "float64"])]
     d = DistributionExplorer([1.0, 0.0, -1.0], [0.5, 0.3, 0.2])
-    d_controls = [(w, (w.min, w.max)) for w in d.sliders + d.q_sliders] + [(d.unit, ["nats", "bits"])]
+    d_controls = [(w, (w.min, w.max)) for w in d.sliders + d.q_sliders] + [(Control(d, "unit"), ["nats", "bits"])]
     _fuzz(b, 1800, rng, b_controls)  # 1,800 + 200 = 2,000 moves each
     _fuzz(s, 1800, rng, s_controls)
     _fuzz(d, 1800, rng, d_controls)
@@ -493,7 +497,7 @@ def test_fuzzing_binary_stability_distribution_explorers_shows_extremes_and_neve
     assert len(plt.get_fignums()) == figs
     assert grown < 256 * 1024
     # the extreme corner renders inf, as float16 produces it
-    s.dtype.value, s.shift.value, s.scale.value = "float16", s.shift.max, s.scale.max
+    s.dtype, s.shift, s.scale = "float16", s.sliders[0].max, s.sliders[1].max
     assert s.last_error is None and s.state()["naive"] == math.inf and "naive=inf" in repr(s)
 
 
@@ -501,17 +505,17 @@ def test_fuzzing_binary_stability_distribution_explorers_shows_extremes_and_neve
 def test_binary_hint_gives_drift_and_jump_points_that_torch_confirms_on_the_slider_grid():
     ex = BinaryExplorer(0.0, 0)
     drift, jump = ex.landmarks["drift_from"], ex.landmarks["jump_at"]
-    assert 8 < drift < jump and 16 < jump < 17 and ex.z.step == pytest.approx(0.1)
+    assert 8 < drift < jump and 16 < jump < 17 and ex.sliders[0].step == pytest.approx(0.1)
     assert f"z = {drift:.1f}" in ex.hint and f"z = {jump:.1f}" in ex.hint and "100" in ex.hint
-    ex.z.value = jump
+    ex.logit = jump
     assert ex.state()["sigmoid"] == 1.0 and ex.state()["bce_loss"] == pytest.approx(100.0)
-    ex.z.value = round(jump - 0.1, 1)
+    ex.logit = round(jump - 0.1, 1)
     st = ex.state()
     assert st["sigmoid"] < 1.0 and st["bce_loss"] < st["bce_with_logits_loss"]  # drifted, not jumped
     assert any(t.startswith("DRIFT") for t in _texts(ex.static_svg()))
-    ex.z.value = drift
+    ex.logit = drift
     assert abs(ex.state()["gap"]) / ex.state()["bce_with_logits_loss"] > 1e-4
-    ex.z.value = round(drift - 0.1, 1)
+    ex.logit = round(drift - 0.1, 1)
     assert abs(ex.state()["gap"]) / ex.state()["bce_with_logits_loss"] <= 1e-4
 
 
@@ -523,7 +527,7 @@ def test_stability_gauge_shows_logsumexp_and_underflow_is_called_underflow():
     assert st["naive"] == math.inf
     texts = _texts(ex.static_svg())
     assert any(t.startswith("| logsumexp(z) = 88.80") and "the sum overflows" in t for t in texts), texts
-    ex.shift.value = -200.0
+    ex.shift = -200.0
     texts = _texts(ex.static_svg())
     assert ex.state()["naive"] == -math.inf and "underflow!" in texts and "overflow!" not in texts
     assert any("underflow to 0" in t for t in texts)
@@ -546,7 +550,7 @@ def test_distribution_explorer_equals_torch_and_cross_entropy_is_entropy_plus_kl
         assert st["cross_entropy"] == pytest.approx(st["entropy"] + st["kl"], abs=1e-5)
         assert st["cross_entropy"] >= st["floor"] - 1e-6 and st["kl"] >= -1e-6
     bits = ex.state()["cross_entropy"] / math.log(2)
-    ex.unit.value = "bits"
+    ex.unit = "bits"
     assert ex.state()["cross_entropy"] == pytest.approx(bits, rel=1e-6) and "bits" in repr(ex)
 
 

@@ -10,7 +10,11 @@ export const SVGNS = "http://www.w3.org/2000/svg";
 // Okabe-Ito colour-blind-safe palette: helper/palette.py's values (tests/unit/test_explorer_js.py
 // checks they stay the same).
 export const OKABE = {
-  orange: "#E69F00", sky: "#56B4E9", green: "#009E73", blue: "#0072B2", vermillion: "#D55E00",
+  orange: "#E69F00",
+  sky: "#56B4E9",
+  green: "#009E73",
+  blue: "#0072B2",
+  vermillion: "#D55E00",
 };
 
 /** Create an HTML element with attributes and children (strings become text nodes); SVG: `sv`. */
@@ -28,12 +32,13 @@ export function h(tag, attrs = {}, ...children) {
 /** A number with a fixed number of decimals; inf, -inf, nan as words; never "-0.0000".
  * Writes what helper._format.fmt(x, ".{decimals}f") writes (tested in test_explorer_js.py). */
 export function fmt(x, decimals = 4, plus = false) {
+  if (typeof x !== "number") x = num(x); // "inf"/"nan" as Python sends them; anything else is nan
   if (Number.isNaN(x)) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   let s = x.toFixed(decimals);
   if (/^-0\.?0*$/.test(s)) s = s.slice(1);
-  if (plus && !s.startsWith("-")) s = "+" + s;
+  if (plus && !s.startsWith("-")) s = `+${s}`;
   return s;
 }
 
@@ -52,7 +57,13 @@ export function fmtBig(x) {
  */
 export function slider({ name, label, min, max, step, big, value, decimals = 1, cls, onInput }) {
   const input = h("input", {
-    type: "range", min, max, step, value, "aria-label": name, class: "l2l-range",
+    type: "range",
+    min,
+    max,
+    step,
+    value,
+    "aria-label": name,
+    class: "l2l-range",
     "data-lm-suppress-shortcuts": "true",
   });
   const out = h("output", { class: "l2l-readout", "aria-hidden": "true" });
@@ -86,7 +97,11 @@ export function slider({ name, label, min, max, step, big, value, decimals = 1, 
 
 /** The skeleton every explorer has: root, formula, controls, live readout, chart, check, error. */
 export function frame(el, kind, formulaHtml) {
-  const root = h("div", { class: `l2l-explorer ${kind}`, role: "group", "aria-label": kind.replace("l2l-", "").replace("-", " ") });
+  const root = h("div", {
+    class: `l2l-explorer ${kind}`,
+    role: "group",
+    "aria-label": kind.replace("l2l-", "").replace("-", " "),
+  });
   const formula = h("div", { class: "l2l-formula" });
   formula.innerHTML = formulaHtml;
   const controls = h("div", { class: "l2l-controls" });
@@ -114,17 +129,20 @@ export function commit(model, name, value) {
 /** Decode a number sent by Python: floats, or "inf", "-inf", "nan" as strings (JSON has no inf). */
 export function num(x) {
   if (typeof x === "number") return x;
-  return { inf: Infinity, "-inf": -Infinity, nan: NaN }[x] ?? NaN;
+  return Object.hasOwn(_NONFINITE, x) ? _NONFINITE[x] : NaN;
 }
+const _NONFINITE = { inf: Infinity, "-inf": -Infinity, nan: NaN };
 
 /** Equal input lists (what the page shows vs what torch computed). */
 export function sameInputs(a, b) {
   const ka = Object.keys(a || {});
   if (!b || ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]) ||
-    (Array.isArray(a[k]) && Array.isArray(b[k]) && a[k].length === b[k].length && a[k].every((v, i) => v === b[k][i])) ||
-    a[k] === b[k]);
+  return ka.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
+
+/** How long the page waits for torch's numbers before it says that no kernel is checking. */
+export const timing = { kernelSilentMs: 5000 };
+const _silence = new WeakMap(); // check element -> its pending "no kernel answered" timer
 
 /**
  * Compare the page's numbers with torch's (model trait `result`) and say so in `check`:
@@ -132,10 +150,21 @@ export function sameInputs(a, b) {
  * `mine` maps names to numbers or arrays; `inputs` is what they were computed from.
  */
 export function showCheck(check, result, inputs, mine, dtype = "float32", ulps = 8) {
-  if (!result || !result.inputs || !sameInputs(inputs, result.inputs)) {
+  clearTimeout(_silence.get(check));
+  if (!result?.inputs || !sameInputs(inputs, result.inputs)) {
     check.className = "l2l-check l2l-pending";
     check.removeAttribute("role");
     check.textContent = "checking with torch\u2026 (needs a running kernel)";
+    // No kernel answers (interrupted, restarting, dead, or none at all): say so, and keep computing.
+    _silence.set(
+      check,
+      setTimeout(() => {
+        check.className = "l2l-check l2l-unchecked";
+        check.textContent =
+          "torch is not checking: no kernel answered. The page still computes every number; " +
+          "run the cell again in a running kernel to check them.";
+      }, timing.kernelSilentMs),
+    );
     return null;
   }
   const diffs = [];
@@ -146,7 +175,8 @@ export function showCheck(check, result, inputs, mine, dtype = "float32", ulps =
     const b = Array.isArray(theirs) ? theirs.map(num) : [num(theirs)];
     const scale = Math.max(1, ...a.filter(Number.isFinite).map(Math.abs));
     a.forEach((x, i) => {
-      if (!agrees(x, b[i], dtype, ulps, scale)) diffs.push(`${k}${a.length > 1 ? `[${i}]` : ""}: page ${x}, torch ${b[i]}`);
+      if (!agrees(x, b[i], dtype, ulps, scale))
+        diffs.push(`${k}${a.length > 1 ? `[${i}]` : ""}: page ${x}, torch ${b[i]}`);
     });
   }
   if (diffs.length === 0) {
@@ -175,49 +205,77 @@ export function showError(error, msg) {
 
 /**
  * Run `fn` and show any JavaScript exception in the widget (and tell Python through the
- * `js_error` trait); clear the message after a good run.
+ * `js_error` trait); clear the message after a good run. Every page-side handler runs inside
+ * it (`guard`): after an error the check line says the page's numbers are not checked, so an
+ * old "torch agrees" never stays beside a picture that failed to update.
  */
 export function guarded(model, parts, fn) {
+  const failures = parts.failures || 0;
   try {
     fn();
-    if (parts.jsError) {
+    // clear only if no nested guarded() call failed meanwhile
+    if (parts.jsError && (parts.failures || 0) === failures) {
       parts.jsError = "";
       model.set("js_error", "");
       showError(parts.error, model.get("py_error"));
     }
   } catch (err) {
-    const msg = `${err && err.name ? err.name : "Error"}: ${err && err.message ? err.message : err}`;
+    const msg = `${err?.name ? err.name : "Error"}: ${err?.message ? err.message : err}`;
+    parts.failures = failures + 1;
     parts.jsError = msg;
+    parts.mine = null;
     showError(parts.error, msg);
+    if (parts.check) {
+      parts.check.className = "l2l-check l2l-pending";
+      parts.check.removeAttribute("role");
+      parts.check.textContent = "not checked: the page could not update (see the error below)";
+    }
     try {
       model.set("js_error", msg);
       model.save_changes();
-    } catch (_) { /* the message is on screen; nothing more to do */ }
+    } catch (_) {
+      /* the message is on screen; nothing more to do */
+    }
   }
+}
+
+/** `fn` as an event handler that runs inside `guarded`. */
+export function guard(model, parts, fn) {
+  return (...args) => guarded(model, parts, () => fn(...args));
 }
 
 /** Show Python's error (trait `py_error`) unless a JavaScript error is already shown. */
 export function watchPyError(model, parts) {
-  const on = () => { if (!parts.jsError) showError(parts.error, model.get("py_error")); };
+  const on = guard(model, parts, () => {
+    if (!parts.jsError) showError(parts.error, model.get("py_error"));
+  });
   model.on("change:py_error", on);
   on();
   return () => model.off("change:py_error", on);
 }
 
 /**
- * Wire a rendered explorer to its model and draw it once: `fromPython` runs when one of the
- * `traits` changes from Python, `verify` when torch's result arrives, and Python's errors are
- * shown. Returns the view's clean-up (anywidget calls it when the view is removed).
+ * Wire a rendered explorer to its model and draw it once. Options:
+ *   model, parts    the widget model and the frame() of the view;
+ *   inputs          the names of the input traits;
+ *   onInputsChanged runs when one of `inputs` changes in the model, whoever changed it (Python,
+ *                   the kernel's check, or this page's own controls);
+ *   onTorchResult   runs when torch's numbers (trait `result`) arrive;
+ *   draw            runs once now (each hook usually ends by drawing).
+ * Every hook runs inside the guard; Python's errors (`py_error`) are shown. Returns the view's
+ * clean-up (anywidget calls it when the view is removed).
  */
-export function connect(model, parts, traits, fromPython, verify, draw) {
-  const events = traits.map((name) => `change:${name}`);
-  events.forEach((ev) => model.on(ev, fromPython));
-  model.on("change:result", verify);
+export function connect({ model, parts, inputs, onInputsChanged, onTorchResult, draw }) {
+  const changed = guard(model, parts, onInputsChanged);
+  const result = guard(model, parts, onTorchResult);
+  const events = inputs.map((name) => `change:${name}`);
+  events.forEach((ev) => model.on(ev, changed));
+  model.on("change:result", result);
   const offErr = watchPyError(model, parts);
-  draw();
+  guarded(model, parts, draw);
   return () => {
-    events.forEach((ev) => model.off(ev, fromPython));
-    model.off("change:result", verify);
+    events.forEach((ev) => model.off(ev, changed));
+    model.off("change:result", result);
     offErr();
   };
 }
@@ -290,10 +348,15 @@ export function showChart(box, shape) {
 }
 
 /** A vertical bar chart (values on bars, target hatched + outlined + tagged) appended to a Shape. */
-export function bars(chart, { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title }) {
-  const y = (v) => y0 + ht * (hi - Math.min(Math.max(v, lo), hi)) / (hi - lo);
+export function bars(
+  chart,
+  { x0, y0, w, ht, values, labels, lo, hi, decimals, plus, colour, neg, mark, markColour, title },
+) {
+  const y = (v) => y0 + (ht * (hi - Math.min(Math.max(v, lo), hi))) / (hi - lo);
   const zero = y(0);
-  chart.append(sv("text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }));
+  chart.append(
+    sv("text", { x: x0, y: y0 - 10, "font-size": 16, "font-weight": "bold", fill: "currentColor", text: title }),
+  );
   chart.append(sv("line", { x1: x0, y1: y0, x2: x0, y2: y0 + ht, stroke: "currentColor" }));
   const slot = w / values.length;
   const bw = slot * 0.62;
@@ -314,26 +377,75 @@ export function bars(chart, { x0, y0, w, ht, values, labels, lo, hi, decimals, p
       g.append(hatch);
       if (yb - ya > 3) {
         for (let c = -(yb - ya); c < bw; c += 7) {
-          const x1 = cx - bw / 2 + Math.max(c, 0), y1 = ya + Math.max(-c, 0);
-          const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw), y2 = ya + Math.min(bw - c, yb - ya);
+          const x1 = cx - bw / 2 + Math.max(c, 0),
+            y1 = ya + Math.max(-c, 0);
+          const x2 = cx - bw / 2 + Math.min(c + (yb - ya), bw),
+            y2 = ya + Math.min(bw - c, yb - ya);
           if (x2 > x1) hatch.append(sv("line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-width": 1.5 }));
         }
       }
-      g.append(sv("rect", { x: cx - bw / 2 - 2, y: ya - 2, width: bw + 4, height: yb - ya + 4, fill: "none", stroke: "currentColor", "stroke-width": 3 }));
+      g.append(
+        sv("rect", {
+          x: cx - bw / 2 - 2,
+          y: ya - 2,
+          width: bw + 4,
+          height: yb - ya + 4,
+          fill: "none",
+          stroke: "currentColor",
+          "stroke-width": 3,
+        }),
+      );
     }
     if (slot >= 44) {
       const vy = Number.isFinite(v) && v >= 0 ? ya - 6 : zero - 6;
-      g.append(sv("text", { x: cx, y: vy, "font-size": 14, "text-anchor": "middle", fill: "currentColor", text: fmt(v, decimals, plus) }));
+      g.append(
+        sv("text", {
+          x: cx,
+          y: vy,
+          "font-size": 14,
+          "text-anchor": "middle",
+          fill: "currentColor",
+          text: fmt(v, decimals, plus),
+        }),
+      );
     }
-    g.append(sv("text", { x: cx, y: y0 + ht + 20, "font-size": 15, "text-anchor": "middle", fill: "currentColor", "font-weight": i === mark ? "bold" : null, text: labels[i] }));
-    if (i === mark) g.append(sv("text", { x: cx, y: y0 + ht + 38, "font-size": 14, "text-anchor": "middle", "font-weight": "bold", fill: "currentColor", text: "target" }));
+    g.append(
+      sv("text", {
+        x: cx,
+        y: y0 + ht + 20,
+        "font-size": 15,
+        "text-anchor": "middle",
+        fill: "currentColor",
+        "font-weight": i === mark ? "bold" : null,
+        text: labels[i],
+      }),
+    );
+    if (i === mark)
+      g.append(
+        sv("text", {
+          x: cx,
+          y: y0 + ht + 38,
+          "font-size": 14,
+          "text-anchor": "middle",
+          "font-weight": "bold",
+          fill: "currentColor",
+          text: "target",
+        }),
+      );
   });
   chart.append(sv("line", { x1: x0, y1: zero, x2: x0 + w, y2: zero, stroke: "currentColor", "stroke-width": 1.5 }));
 }
 
 /** A fresh <svg> Shape of a size with a text alternative (role=img, <title> and aria-label). */
 export function svgRoot(width, height, label) {
-  const svg = sv("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label, class: "l2l-svg" });
+  const svg = sv("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: "img",
+    "aria-label": label,
+    class: "l2l-svg",
+  });
   svg.append(sv("title", { text: label }));
   return svg;
 }

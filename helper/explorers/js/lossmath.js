@@ -39,7 +39,7 @@ export function f16roundExact(x) {
   const e = ((_u32[1] >>> 20) & 0x7ff) - 1023;
   // quantum of the half grid at this size: 2^(e-10) for normal halves, 2^-24 for subnormals
   const qexp = Math.max(e, -14) - 10;
-  const q = Math.pow(2, qexp);
+  const q = 2 ** qexp;
   const r = a / q; // exact: division by a power of two
   const n = Math.floor(r);
   const d = r - n; // exact
@@ -73,8 +73,9 @@ function scalarOf(dtype) {
   return { float64: (x) => x, float32: Math.fround, float16: (x) => f16round(x) }[dtype];
 }
 
-/** ... and of `tensor * scalar`: torch's CPU mul kernel takes a scalar of a float16 tensor in
- * float32 ("opmath"), not cast to float16 (measured: 2.25195 * 5.4 gives 12.1640625). */
+/** ... and of `tensor * scalar` and `tensor / scalar`: torch's CPU mul and div kernels take a scalar
+ * of a float16 tensor in float32 ("opmath"), not cast to float16 (measured: 2.25195 * 5.4 gives
+ * 12.1640625; z / 0.1 divides by float32(0.1)), and round the float32 result to half once. */
 function mulScalarOf(dtype) {
   return dtype === "float64" ? (x) => x : Math.fround;
 }
@@ -102,7 +103,7 @@ export function cast(values, dtype) {
 }
 
 // -------------------------------------------------------------- small helpers
-function sumRounded(xs, _acc) {
+function sumRounded(xs) {
   // torch's CPU sum/softmax reductions add in several vector lanes (an order that depends on
   // the CPU's vector width; float16 accumulates in float32). We add in float64 and let the
   // caller round once: exact for these few terms, so within torch's own rounding of its sum.
@@ -125,7 +126,7 @@ function maxOf(xs) {
 /** z / T in a dtype (torch: float tensor divided by a Python float). */
 export function scaleLogits(z, T = 1, dtype = "float32") {
   const r = rounder(dtype);
-  const t = scalarOf(dtype)(T);
+  const t = mulScalarOf(dtype)(T);
   return cast(z, dtype).map((v) => r(v / t));
 }
 
@@ -134,8 +135,7 @@ export function logSoftmaxOf(x, dtype = "float32") {
   const r = rounder(dtype);
   const m = maxOf(x);
   const shifted = x.map((v) => r(v - m));
-  const acc = dtype === "float16" ? Math.fround : r;
-  const s = r(sumRounded(shifted.map((v) => r(Math.exp(v))), acc));
+  const s = r(sumRounded(shifted.map((v) => r(Math.exp(v)))));
   const ls = r(Math.log(s));
   return shifted.map((v) => r(v - ls));
 }
@@ -146,8 +146,7 @@ export function softmax(z, T = 1, dtype = "float32") {
   const x = scaleLogits(z, T, dtype);
   const m = maxOf(x);
   const e = x.map((v) => r(Math.exp(r(v - m))));
-  const acc = dtype === "float16" ? Math.fround : r;
-  const s = r(sumRounded(e, acc));
+  const s = r(sumRounded(e));
   return e.map((v) => r(v / s));
 }
 
@@ -165,7 +164,7 @@ export function crossEntropy(z, y, T = 1, dtype = "float32") {
 /** Gradient of cross_entropy(z / T, y) w.r.t. z, as autograd computes it: (exp(log_softmax) - onehot) / T. */
 export function crossEntropyGrad(z, y, T = 1, dtype = "float32") {
   const r = rounder(dtype);
-  const t = scalarOf(dtype)(T);
+  const t = mulScalarOf(dtype)(T);
   const ls = logSoftmaxOf(scaleLogits(z, T, dtype), dtype);
   return ls.map((v, i) => r(r(r(Math.exp(v)) - (i === y ? 1 : 0)) / t));
 }
@@ -181,31 +180,21 @@ export function logitsState(z, y, T = 1) {
 }
 
 // -------------------------------------------------------------- log-sum-exp three ways
-/** naive log(sum(exp(z))) in a dtype (z already in that dtype). */
-export function logsumexpNaive(z, dtype = "float32") {
-  const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
-  const e = z.map((v) => r(Math.exp(v)));
-  return r(Math.log(r(sumRounded(e, acc))));
-}
-
 /** The hand-written max trick m + log(sum(exp(z - m))), m = max z (nan when m is inf). */
 export function logsumexpMaxTrick(z, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const m = maxOf(z);
   const e = z.map((v) => r(Math.exp(r(v - m))));
-  return r(m + r(Math.log(r(sumRounded(e, acc)))));
+  return r(m + r(Math.log(r(sumRounded(e)))));
 }
 
 /** torch.logsumexp's algorithm: the max trick with an infinite max replaced by 0. */
 export function logsumexpTorch(z, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   let m = maxOf(z);
   if (Math.abs(m) === Infinity) m = 0;
   const e = z.map((v) => r(Math.exp(r(v - m))));
-  return r(r(Math.log(r(sumRounded(e, acc)))) + m);
+  return r(r(Math.log(r(sumRounded(e)))) + m);
 }
 
 /** Everything a StabilityExplorer shows: z = scale * base + shift in dtype, and three log-sum-exps. */
@@ -214,9 +203,8 @@ export function stabilityState(base, shift, scale, dtype = "float32") {
   const sc = mulScalarOf(dtype)(scale);
   const sh = scalarOf(dtype)(shift);
   const z = cast(base, dtype).map((v) => r(r(v * sc) + sh));
-  const acc = dtype === "float16" ? Math.fround : r;
   const e = z.map((v) => r(Math.exp(v)));
-  const sumExp = r(sumRounded(e, acc));
+  const sumExp = r(sumRounded(e));
   return {
     z,
     exp: e,
@@ -265,27 +253,28 @@ export function binaryState(z, y) {
 /** H(q) = -sum q log q in nats (0 log 0 = 0), as torch.special.entr(q).sum(). */
 export function entropy(q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const qs = cast(q, dtype);
-  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : 0)), acc));
+  // torch.special.entr: -q log q for q > 0, 0 at 0, -inf for q < 0, nan for nan
+  return r(sumRounded(qs.map((v) => (v > 0 ? r(-r(v * r(Math.log(v)))) : v === 0 ? 0 : v < 0 ? -Infinity : NaN))));
 }
 
 /** KL(q || softmax(z)) = sum q (log q - log p), as F.kl_div(log_softmax(z), q, reduction="sum"). */
 export function klDivergence(z, q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
-  return r(sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : 0)), acc));
+  // F.kl_div: xlogy(q, q) - q * log p; xlogy(0, .) = 0, and nan for q < 0 (log of a negative) or nan
+  return r(
+    sumRounded(qs.map((v, i) => (v > 0 ? r(r(v * r(Math.log(v))) - r(v * lp[i])) : v === 0 ? r(-(v * lp[i])) : NaN))),
+  );
 }
 
 /** H(q, p) = -sum q log softmax(z), as F.cross_entropy(z, q) with a probability target. */
 export function crossEntropySoft(z, q, dtype = "float32") {
   const r = rounder(dtype);
-  const acc = dtype === "float16" ? Math.fround : r;
   const lp = logSoftmaxOf(cast(z, dtype), dtype);
   const qs = cast(q, dtype);
-  return r(-sumRounded(qs.map((v, i) => r(v * lp[i])), acc));
+  return r(-sumRounded(qs.map((v, i) => r(v * lp[i]))));
 }
 
 /** Everything a DistributionExplorer shows, in nats or bits (divided by ln 2 at the end). */

@@ -4,8 +4,23 @@
 // regions (softmax over a grid of points), the loss, accuracy and mean logit length, the loss
 // curve so far; then checked against torch's numbers from the kernel (trait `result`).
 // Play runs a timer in the page, so nothing waits for a kernel and it works with none.
+
+import {
+  commit,
+  connect,
+  fmt,
+  frame,
+  guard,
+  guarded,
+  h,
+  OKABE,
+  showChart,
+  showCheck,
+  slider,
+  sv,
+  svgRoot,
+} from "./kit.js";
 import { classifierStats, regionGrid } from "./lossmath.js";
-import { OKABE, commit, connect, fmt, frame, guarded, h, showCheck, showChart, slider, svgRoot, sv } from "./kit.js";
 
 const FORMULA =
   "<var>Z</var> = <var>X</var><var>W</var><sup>&#8868;</sup> + <var>b</var>, &nbsp; " +
@@ -13,7 +28,8 @@ const FORMULA =
   "<var>W</var> &larr; <var>W</var> &minus; lr &middot; &part;<var>L</var>/&part;<var>W</var>, &nbsp; " +
   "<var>b</var> &larr; <var>b</var> &minus; lr &middot; &part;<var>L</var>/&part;<var>b</var>";
 // The same geometry as helper/explorers/training.py's static SVG.
-const WIDTH = 760, HEIGHT = 330;
+const WIDTH = 760,
+  HEIGHT = 330;
 const PLOT = { x: 20, y: 40, w: 270, h: 270 };
 const CURVE = { x: 380, y: 40, w: 350, h: 240 };
 const COLOURS = [OKABE.blue, OKABE.vermillion, OKABE.green];
@@ -28,8 +44,13 @@ function tint(confidence) {
 function marker(sx, sy, c) {
   const paint = { fill: COLOURS[c], stroke: "#ffffff", "stroke-width": 0.8 };
   if (c === 0) return sv("circle", { cx: sx.toFixed(1), cy: sy.toFixed(1), r: 3, ...paint });
-  if (c === 1) return sv("rect", { x: (sx - 2.8).toFixed(1), y: (sy - 2.8).toFixed(1), width: 5.6, height: 5.6, ...paint });
-  const pts = [[sx, sy - 3.6], [sx + 3.3, sy + 2.4], [sx - 3.3, sy + 2.4]].map((p) => p.map((v) => v.toFixed(1)).join(","));
+  if (c === 1)
+    return sv("rect", { x: (sx - 2.8).toFixed(1), y: (sy - 2.8).toFixed(1), width: 5.6, height: 5.6, ...paint });
+  const pts = [
+    [sx, sy - 3.6],
+    [sx + 3.3, sy + 2.4],
+    [sx - 3.3, sy + 2.4],
+  ].map((p) => p.map((v) => v.toFixed(1)).join(","));
   return sv("polygon", { points: pts.join(" "), ...paint });
 }
 
@@ -56,8 +77,10 @@ function rgb(hex) {
 function regionLayer(n) {
   const canvas = h("canvas", { class: "l2l-regions", width: n, height: n, "aria-hidden": "true" });
   Object.assign(canvas.style, {
-    left: `${(100 * PLOT.x) / WIDTH}%`, top: `${(100 * PLOT.y) / HEIGHT}%`,
-    width: `${(100 * PLOT.w) / WIDTH}%`, height: `${(100 * PLOT.h) / HEIGHT}%`,
+    left: `${(100 * PLOT.x) / WIDTH}%`,
+    top: `${(100 * PLOT.y) / HEIGHT}%`,
+    width: `${(100 * PLOT.w) / WIDTH}%`,
+    height: `${(100 * PLOT.h) / HEIGHT}%`,
   });
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(n, n);
@@ -66,7 +89,8 @@ function regionLayer(n) {
     canvas,
     draw(grid) {
       grid.confidence.forEach((conf, i) => {
-        const col = i % n, row = n - 1 - Math.floor(i / n);
+        const col = i % n,
+          row = n - 1 - Math.floor(i / n);
         const o = 4 * (row * n + col);
         const [r, g, b] = colours[grid.region[i]];
         image.data.set([r, g, b, Math.round(255 * Number(tint(conf).toFixed(2)))], o);
@@ -82,7 +106,9 @@ function lossShapes(svg, losses, steps) {
   const top = LOG3 * 1.1;
   const pos = (i, v) => [x + (w * i) / steps, y + ht * (1 - Math.min(v, top) / top)];
   const text = (a) => svg.append(sv("text", { "font-size": 13, fill: "currentColor", ...a }));
-  svg.append(sv("text", { x, y: y - 14, "font-size": 15, "font-weight": "bold", fill: "currentColor", text: "loss per step" }));
+  svg.append(
+    sv("text", { x, y: y - 14, "font-size": 15, "font-weight": "bold", fill: "currentColor", text: "loss per step" }),
+  );
   svg.append(sv("line", { x1: x, y1: y, x2: x, y2: y + ht, stroke: "currentColor" }));
   svg.append(sv("line", { x1: x, y1: y + ht, x2: x + w, y2: y + ht, stroke: "currentColor" }));
   const ly = pos(0, LOG3)[1];
@@ -92,11 +118,28 @@ function lossShapes(svg, losses, steps) {
   text({ x, y: y + ht + 22, "text-anchor": "middle", text: "0" });
   text({ x: x + w, y: y + ht + 22, "text-anchor": "middle", text: String(steps) });
   text({ x: x + w / 2, y: y + ht + 22, "text-anchor": "middle", text: "gradient step" });
-  const pts = losses.map((v, i) => pos(i, v).map((c) => c.toFixed(1)).join(",")).join(" ");
+  const pts = losses
+    .map((v, i) =>
+      pos(i, v)
+        .map((c) => c.toFixed(1))
+        .join(","),
+    )
+    .join(" ");
   // always a polyline (one point at step 0 draws nothing), so the chart keeps its shape for patching
-  svg.append(sv("polyline", { points: pts, fill: "none", stroke: COLOURS[0], "stroke-width": 2.5, "stroke-linejoin": "round" }));
+  svg.append(
+    sv("polyline", { points: pts, fill: "none", stroke: COLOURS[0], "stroke-width": 2.5, "stroke-linejoin": "round" }),
+  );
   const [cx, cy] = pos(losses.length - 1, losses[losses.length - 1]);
-  svg.append(sv("circle", { cx: cx.toFixed(1), cy: cy.toFixed(1), r: 5, fill: COLOURS[1], stroke: "currentColor", "stroke-width": 1.5 }));
+  svg.append(
+    sv("circle", {
+      cx: cx.toFixed(1),
+      cy: cy.toFixed(1),
+      r: 5,
+      fill: COLOURS[1],
+      stroke: "currentColor",
+      "stroke-width": 1.5,
+    }),
+  );
 }
 
 function button(text, title) {
@@ -113,7 +156,14 @@ function render({ model, el }) {
   const W = model.get("W");
   const b = model.get("b");
   const points0 = pointShapes(points, classes, box);
-  const frameRect = sv("rect", { x: PLOT.x, y: PLOT.y, width: PLOT.w, height: PLOT.h, fill: "none", stroke: "#8a8a8a" });
+  const frameRect = sv("rect", {
+    x: PLOT.x,
+    y: PLOT.y,
+    width: PLOT.w,
+    height: PLOT.h,
+    fill: "none",
+    stroke: "#8a8a8a",
+  });
   const regions = regionLayer(n);
   const svgBox = h("div", { class: "l2l-layer" });
   parts.chart.classList.add("l2l-layered");
@@ -133,11 +183,27 @@ function render({ model, el }) {
   stepButton.classList.add("l2l-step");
   const back = button("Back to step 0", "show the untrained model");
   back.classList.add("l2l-back");
-  const bar = h("div", { class: "l2l-row l2l-buttons", role: "group", "aria-label": "training playback" }, play, stepButton, back);
+  const bar = h(
+    "div",
+    { class: "l2l-row l2l-buttons", role: "group", "aria-label": "training playback" },
+    play,
+    stepButton,
+    back,
+  );
   const stepSlider = slider({
-    name: "training step", label: "step", min: 0, max: steps, step: 1, big: Math.max(1, Math.round(steps / 10)),
-    value: model.get("step"), decimals: 0, cls: "l2l-step-slider",
-    onInput: (k) => { pause(); go(k); },
+    name: "training step",
+    label: "step",
+    min: 0,
+    max: steps,
+    step: 1,
+    big: Math.max(1, Math.round(steps / 10)),
+    value: model.get("step"),
+    decimals: 0,
+    cls: "l2l-step-slider",
+    onInput: guard(model, parts, (k) => {
+      pause();
+      go(k);
+    }),
   });
   parts.controls.append(bar, stepSlider.row);
 
@@ -152,20 +218,38 @@ function render({ model, el }) {
   function start() {
     if (model.get("step") >= steps) go(0); // at the end, Play starts again from step 0
     play.setAttribute("aria-pressed", "true");
-    timer = setInterval(() => {
-      const k = model.get("step") + 1;
-      go(k);
-      if (k >= steps) pause();
-    }, model.get("interval_ms"));
+    timer = setInterval(
+      guard(model, parts, () => {
+        const k = model.get("step") + 1;
+        go(k);
+        if (k >= steps) pause();
+      }),
+      model.get("interval_ms"),
+    );
   }
   /** Show step k (clamped): the model's `step` changes (fromPython draws) and goes to the kernel. */
   function go(k) {
     const next = Math.max(0, Math.min(steps, Math.round(k)));
     if (next !== model.get("step")) commit(model, "step", next);
   }
-  play.addEventListener("click", () => (playing() ? pause() : start()));
-  stepButton.addEventListener("click", () => { pause(); go(model.get("step") + 1); });
-  back.addEventListener("click", () => { pause(); go(0); });
+  play.addEventListener(
+    "click",
+    guard(model, parts, () => (playing() ? pause() : start())),
+  );
+  stepButton.addEventListener(
+    "click",
+    guard(model, parts, () => {
+      pause();
+      go(model.get("step") + 1);
+    }),
+  );
+  back.addEventListener(
+    "click",
+    guard(model, parts, () => {
+      pause();
+      go(0);
+    }),
+  );
 
   function draw() {
     guarded(model, parts, () => {
@@ -185,12 +269,27 @@ function render({ model, el }) {
       const svg = svgRoot(WIDTH, HEIGHT, alt);
       regions.draw(grid);
       svg.append(frameRect, points0);
-      svg.append(sv("text", { x: PLOT.x, y: PLOT.y - 14, "font-size": 15, "font-weight": "bold", fill: "currentColor", text: "training points and decision regions" }));
+      svg.append(
+        sv("text", {
+          x: PLOT.x,
+          y: PLOT.y - 14,
+          "font-size": 15,
+          "font-weight": "bold",
+          fill: "currentColor",
+          text: "training points and decision regions",
+        }),
+      );
       lossShapes(svg, losses, steps);
       showChart(svgBox, svg);
       parts.mine = {
         inputs: { step: k },
-        values: { loss: st.loss, accuracy: st.accuracy, logit_norm: st.logit_norm, confidence: grid.confidence, region: grid.region },
+        values: {
+          loss: st.loss,
+          accuracy: st.accuracy,
+          logit_norm: st.logit_norm,
+          confidence: grid.confidence,
+          region: grid.region,
+        },
       };
       verify();
     });
@@ -205,7 +304,7 @@ function render({ model, el }) {
     stepSlider.set(model.get("step"));
     draw();
   };
-  const off = connect(model, parts, ["step"], fromPython, verify, draw);
+  const off = connect({ model, parts, inputs: ["step"], onInputsChanged: fromPython, onTorchResult: verify, draw });
   return () => {
     pause();
     off();
