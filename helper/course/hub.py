@@ -17,6 +17,7 @@ proxy and every student's server; whatever is left is then stopped by process id
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import pwd
 import random
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
@@ -282,12 +282,15 @@ class Hub:
             self.track()
             if self.proc.poll() is not None:
                 raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/hub/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
+            try:  # the hub's own health endpoint, on loopback
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/hub/health")
+                if conn.getresponse().status == 200:
+                    return self
             except OSError:
                 pass
+            finally:
+                conn.close()
             time.sleep(0.3)
         self.stop()
         raise TimeoutError(f"the hub did not answer on {self.url} within {timeout} s:\n{self.log_tail()}")
