@@ -44,12 +44,14 @@ def remote():
     folder = Path(tempfile.mkdtemp(prefix="l2l-remote-"))
     folder.chmod(0o755)
     bare = folder / "course.git"
-    subprocess.run(["git", "clone", "-q", "--bare", "--no-hardlinks", str(ROOT), str(bare)], check=True)
-    subprocess.run(["git", "--git-dir", str(bare), "fetch", "-q", str(ROOT), "+HEAD:main"], check=True)
-    subprocess.run(["git", "--git-dir", str(bare), "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
-    subprocess.run(["chmod", "-R", "a+rX", str(folder)], check=True)
-    yield bare
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        subprocess.run(["git", "clone", "-q", "--bare", "--no-hardlinks", str(ROOT), str(bare)], check=True)
+        subprocess.run(["git", "--git-dir", str(bare), "fetch", "-q", str(ROOT), "+HEAD:main"], check=True)
+        subprocess.run(["git", "--git-dir", str(bare), "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
+        subprocess.run(["chmod", "-R", "a+rX", str(folder)], check=True)
+        yield bare
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
