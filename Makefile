@@ -8,6 +8,8 @@ PY     := $(VENV)/bin/python
 # .installed-lab: the learner lock (make lab); .installed: the developer lock on top (make test).
 LABSTAMP := $(VENV)/.installed-lab
 STAMP  := $(VENV)/.installed
+# .installed-hub: the hub lock on top (JupyterHub, nbgitpuller, otter-grader: make hub, make test).
+HUBSTAMP := $(VENV)/.installed-hub
 # Where torch, and only torch, is installed from. Default (helper/course/setup.py): PyTorch's
 # CPU wheel index on Linux, whose PyPI torch is the CUDA build (GBs of nvidia packages), and
 # PyPI on macOS/Windows (CPU wheels there). Change it, e.g. for CUDA 12.8:
@@ -23,7 +25,8 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions lint test test-fast outputs bench bench-lab slides html present screenshots lock clean
+.PHONY: help venv node lab solutions lint test test-fast outputs bench bench-lab slides html present screenshots lock clean \
+  hub assignments bench-hub
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -41,6 +44,10 @@ help:
 	@echo "make screenshots  the README's pictures in build/screenshots/ (explorers in Lab, deck title slides)"
 	@echo "make node       the npm packages (reveal.js, MathJax) in helper/course/assets/node_modules"
 	@echo "make solutions  worked solutions, executed, in build/solutions/ (for instructors)"
+	@echo "make hub        a JupyterHub for a class on 127.0.0.1 (as root: one Unix account per student;"
+	@echo "                make hub TRIAL=1: one shared account, a trial only); Ctrl-C stops it all"
+	@echo "make assignments  otter-grader assignments (student notebook + autograder) in build/assignments/"
+	@echo "make bench-hub  N simulated students against a real hub (make bench-hub ARGS=\"--students 20\")"
 
 # Both installs run helper/course/setup.py, the same script a Windows user runs without make
 # (`py -m helper.course.setup`): venv, torch alone from TORCH_INDEX, the lock, helper (editable).
@@ -50,6 +57,10 @@ $(LABSTAMP): requirements.txt pyproject.toml helper/course/setup.py
 
 $(STAMP): $(LABSTAMP) requirements-dev.txt
 	$(PYTHON) -m helper.course.setup --venv $(VENV) --torch-index "$(TORCH_INDEX)" --dev
+	touch $@
+
+$(HUBSTAMP): $(STAMP) requirements-hub.txt
+	$(PY) -m pip install --disable-pip-version-check -r requirements-hub.txt
 	touch $@
 
 venv: $(STAMP)
@@ -72,7 +83,8 @@ NUMERIC := tests/unit/test_explorer_js.py tests/unit/test_look.py tests/unit/tes
   tests/unit/test_solutions.py tests/unit/test_training.py tests/unit/test_explorers.py tests/unit/test_plots.py
 OTHER_CPU := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default
 
-test: $(STAMP) $(JSSTAMP) lint
+# tests/hub runs a real hub with three students (spawn, pull, Run All, one graded submission).
+test: $(HUBSTAMP) $(JSSTAMP) lint
 	$(PYTEST)
 	$(OTHER_CPU) $(PY) -m pytest -p no:cacheprovider -q $(NUMERIC) notebooks --nbval \
 	  --nbval-sanitize-with tests/support/nbval_sanitize.cfg
@@ -84,7 +96,7 @@ lint: $(STAMP) $(JSSTAMP)
 	$(VENV)/bin/ruff format --check helper tests
 	$(JS)/node_modules/.bin/biome check
 
-test-fast: $(STAMP) $(JSSTAMP)
+test-fast: $(HUBSTAMP) $(JSSTAMP)
 	$(PYTEST) -m "not browser"
 
 outputs: $(STAMP)
@@ -95,6 +107,15 @@ bench: $(STAMP)
 
 bench-lab: $(STAMP)
 	$(PY) tests/bench/bench_lab.py $(ARGS)
+
+hub: $(HUBSTAMP) $(JSSTAMP)
+	$(PY) -m helper.course.hub $(if $(TRIAL),--trial) $(ARGS)
+
+assignments: $(HUBSTAMP)
+	$(PY) -m helper.course.assignments $(ARGS)
+
+bench-hub: $(HUBSTAMP) $(JSSTAMP)
+	$(PY) tests/bench/bench_hub.py $(ARGS)
 
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides
@@ -115,9 +136,10 @@ screenshots: $(STAMP) $(JSSTAMP)
 	  tests/browser/test_explorers_in_lab.py tests/browser/test_training_player.py tests/course/test_slides.py \
 	  -k "explorer or deck_runs or step_play_back"
 
-# Rebuild both locks from the top-level pins in pyproject.toml, in a throw-away venv:
+# Rebuild the locks from the top-level pins in pyproject.toml, in a throw-away venv:
 # requirements.txt from the learner set (helper + [lab]), then requirements-dev.txt from
-# [lab,dev] constrained by it, listing only what the developer set adds on top.
+# [lab,dev] constrained by it, listing only what the developer set adds on top; requirements-hub.txt
+# likewise from [lab,dev,hub] (only what the hub set adds).
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/pip install --quiet torch==2.13.0 ".[lab]" setuptools
@@ -127,7 +149,11 @@ lock:
 	{ sed -n '/^#/p' requirements-dev.txt; echo "-r requirements.txt"; .lockvenv/bin/pip freeze --all --exclude-editable \
 	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' \
 	  | grep -v -x -F -f .lockvenv/lab.txt; } > .lockvenv/dev.txt
-	mv .lockvenv/lab.txt requirements.txt && mv .lockvenv/dev.txt requirements-dev.txt
+	.lockvenv/bin/pip install --quiet -c .lockvenv/lab.txt -c .lockvenv/dev.txt ".[lab,dev,hub]"
+	{ sed -n '/^#/p' requirements-hub.txt; echo "-r requirements-dev.txt"; .lockvenv/bin/pip freeze --all --exclude-editable \
+	  | grep -v -E '^(logits-to-loss|pip)==' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' \
+	  | grep -v -x -F -f .lockvenv/lab.txt | grep -v -x -F -f .lockvenv/dev.txt; } > .lockvenv/hub.txt
+	mv .lockvenv/lab.txt requirements.txt && mv .lockvenv/dev.txt requirements-dev.txt && mv .lockvenv/hub.txt requirements-hub.txt
 	rm -rf .lockvenv
 
 clean:
