@@ -237,7 +237,7 @@ class TrainingPlayer(Explorer):
         return (
             f"TrainingPlayer: step {st['step']}/{st['steps']}, loss={fmt(st['loss'], '.4f')} "
             f"(log 3 = {fmt(st['log_C'], '.4f')}), accuracy={fmt(st['accuracy'], '.3f')}, "
-            f"mean logit norm={fmt(st['logit_norm'], '.3f')}"
+            f"mean logit length={fmt(st['logit_norm'], '.3f')}"
         )
 
 

@@ -291,7 +291,7 @@ def test_player_carries_the_run_that_train_computes(blobs):
     assert x0 < float(X[:, 0].min()) and x1 > float(X[:, 0].max()) and y0 < float(X[:, 1].min()) < y1
     assert player.step == 0 and repr(player).startswith("TrainingPlayer: step 0/12, loss=1.0986")
     assert repr(player) == (
-        "TrainingPlayer: step 0/12, loss=1.0986 (log 3 = 1.0986), accuracy=0.333, mean logit norm=0.000"
+        "TrainingPlayer: step 0/12, loss=1.0986 (log 3 = 1.0986), accuracy=0.333, mean logit length=0.000"
     )
 
 
