@@ -23,7 +23,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab slides html present screenshots lock clean
+.PHONY: help venv node lab solutions test test-fast outputs bench bench-lab bench-pages slides html present screenshots lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -87,6 +87,10 @@ bench: $(STAMP)
 
 bench-lab: $(STAMP)
 	$(PY) tests/bench/bench_lab.py $(ARGS)
+
+# Lighthouse 12.2.3 on every built page and deck, CPU as is and 4x slower (README's figures).
+bench-pages: $(STAMP) $(JSSTAMP)
+	$(PY) tests/bench/bench_pages.py $(ARGS)
 
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides

@@ -41,6 +41,7 @@ from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_note
 from helper.course.offline import (
     LIVE_WIDGET_MODULE,
     check_offline,
+    drop_unused_css,
     missing_local_files,
     remote_references,
     typeset,
@@ -145,6 +146,7 @@ def build_page(
         "l2l_widget_host": widget_host_js(),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = drop_unused_css(body)
     remote = remote_references(body)
     if remote:
         listed = "\n  ".join(f"{r.where}: {r.url}" for r in remote[:20])

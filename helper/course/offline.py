@@ -38,6 +38,7 @@ __all__ = [
     "collect_references",
     "copy_if_changed",
     "copy_package",
+    "drop_unused_css",
     "missing_local_files",
     "node_executable",
     "remote_references",
@@ -271,3 +272,63 @@ def check_offline(page: Path, what: str = "page") -> None:
     if missing:
         listed = "\n  ".join(f"{r.where}: {r.url}" for r in missing[:20])
         raise RuntimeError(f"{page.name}: the {what} refers to files missing from {page.parent}:\n  {listed}")
+
+
+# --------------------------------------------------------------------------- unused CSS
+
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_PSEUDO_ARGS = re.compile(r":(?:not|is|where|has)\(")
+
+
+def _css_blocks(css: str) -> list[tuple[str, str]]:
+    """Top-level (prelude, body) pairs of a stylesheet; body without its braces."""
+    blocks, i, n = [], 0, len(css)
+    while i < n:
+        open_at = css.find("{", i)
+        if open_at < 0:
+            break
+        depth, j = 1, open_at + 1
+        while j < n and depth:
+            if css[j] == "{":
+                depth += 1
+            elif css[j] == "}":
+                depth -= 1
+            j += 1
+        blocks.append((css[i:open_at].strip(), css[open_at + 1 : j - 1]))
+        i = j
+    return blocks
+
+
+def _prune_css(css: str, used: set[str]) -> str:
+    out = []
+    for prelude, body in _css_blocks(_CSS_COMMENT.sub("", css)):
+        if prelude.startswith("@media") or prelude.startswith("@supports"):
+            inner = _prune_css(body, used)
+            if inner.strip():
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        else:
+            # Keep a rule if one of its selectors can match: every class it requires is in the
+            # page (classes inside :not()/:is()/:where()/:has() are not required).
+            keep = any(
+                all(c in used for c in _CLASS.findall(_PSEUDO_ARGS.split(sel)[0]))
+                for sel in prelude.split(",")
+            )
+            if keep:
+                out.append(f"{prelude}{{{body}}}")
+    return "\n".join(out)
+
+
+def drop_unused_css(page: str) -> str:
+    """`page` with the rules of its inline stylesheets that match nothing in it left out.
+
+    A rule stays when any of its selectors names only classes that occur somewhere in the
+    page outside the stylesheets (in markup, or in a script that may add them). nbconvert
+    inlines all of JupyterLab's CSS (~260 KB, thousands of rules) into every page; the
+    browser parses and matches every rule against every element on each style recalculation.
+    """
+    rest = _STYLE.sub("", page)
+    used = set(re.findall(r"[\w-]+", rest))
+    return _STYLE.sub(lambda m: m[1] + _prune_css(m[2], used) + m[3] if len(m[2]) > 20_000 else m[0], page)

@@ -41,6 +41,7 @@ from helper.course.offline import (
     LIVE_WIDGET_MODULE,
     check_offline,
     copy_package,
+    drop_unused_css,
     typeset,
     widget_bundle,
     widget_host_js,
@@ -396,6 +397,7 @@ def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None
     # before the template reads this): computed from the saved state, each module once.
     resources["l2l_widgets"] = widget_bundle(nb) if exporter.config.WidgetSnapshotPreprocessor.live else None
     body, resources = exporter.from_notebook_node(nb, resources=resources)
+    body = drop_unused_css(body)
     target = out / f"{notebook.stem}{exporter.file_extension}"
     target.write_text(body, encoding="utf-8")
     check_offline(target, "deck")
