@@ -33,6 +33,7 @@ help:
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
+	@echo "make bench-pages Lighthouse on every built page and deck (TTI, blocking time, bytes; CPU 1x and 4x)"
 	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
 	@echo "make html       every notebook as an offline page with live explorers in build/html/"

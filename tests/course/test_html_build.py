@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from helper.course.html import build, main
+from helper.course.notebooks import notebooks as course_notebooks
 
 
 
@@ -96,3 +97,36 @@ def test_each_explorer_module_is_shipped_once(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "01_two.html").read_text(encoding="utf-8")
     assert page.count("export default") == 1 and re.findall(r'<div [^>]*data-l2l-model="(\w+)"', page) == ["m1", "m2"]
     assert "<script src" not in page
+
+
+@pytest.mark.parametrize("notebook", course_notebooks(), ids=[p.stem for p in course_notebooks()])
+def test_every_figure_has_its_written_text_alternative(notebook: Path) -> None:
+    """Each PNG output of a notebook carries the alt text written for it (``helper.plots.described``)."""
+    nb = nbformat.read(notebook, as_version=4)
+    missing = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+        and len(str(output.get("metadata", {}).get("image/png", {}).get("alt", "")).strip()) < 20
+    ]
+    assert missing == [], f"{notebook.name}: figures without a text alternative in cells {missing}: show them with described(fig, alt=...)"
+
+
+def test_the_page_shows_a_figure_with_its_alt(tmp_path: Path) -> None:
+    import base64
+
+    from helper.plots import described, loss_curves
+
+    bundle, metadata = described(loss_curves(3), "Two panels: the losses and their gradients.")._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Figure"), nbformat.v4.new_code_cell("described(...)", outputs=[
+        nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])]
+    path = tmp_path / "01_figure.ipynb"
+    nbformat.write(nb, path)
+    build([path], tmp_path / "out")
+    page = (tmp_path / "out" / "01_figure.html").read_text(encoding="utf-8")
+    assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert 'alt="Two panels: the losses and their gradients."' in page
+    assert "No description has been provided" not in page
