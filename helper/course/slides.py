@@ -10,7 +10,7 @@ SlidesExporter, driven by each cell's slideshow metadata:
   they show; see `WidgetSnapshotPreprocessor`); any other widget shows the static
   snapshot in its display bundle.
 
-The decks need no network: reveal.js 4.0.2 is copied from the course's npm packages into
+The decks need no network: reveal.js 5.2.1 is copied from the course's npm packages into
 the output folder and referenced by relative URLs, so the folder works from a USB stick;
 every formula is typeset at build time by MathJax 3 (one Node process for all decks), and a
 deck with explorers carries their saved state and a small inline host that renders them

@@ -90,13 +90,20 @@ def lighthouse(url: str, rate: int) -> dict[str, float]:
     if done.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {done.stderr.strip()[-500:]}")
     audits = json.loads(done.stdout)["audits"]
-    # With no long task at all Lighthouse may give no TTI: it is then first contentful paint's.
-    tti = audits["interactive"].get("numericValue") or audits["first-contentful-paint"]["numericValue"]
+
+    def value(audit: str) -> float:
+        # An audit Lighthouse could not compute has no numericValue (its errorMessage says why).
+        found = audits[audit].get("numericValue")
+        if found is None:
+            print(f"  {url}: {audit}: {audits[audit].get('errorMessage', 'no value')}", file=sys.stderr)
+            return float("nan")
+        return float(found)
+
     return {
-        "tti": tti / 1000,
-        "tbt": audits["total-blocking-time"]["numericValue"],
-        "main": audits["mainthread-work-breakdown"]["numericValue"] / 1000,
-        "mb": audits["total-byte-weight"]["numericValue"] / 1e6,
+        "tti": value("interactive") / 1000,
+        "tbt": value("total-blocking-time"),
+        "main": value("mainthread-work-breakdown") / 1000,
+        "mb": value("total-byte-weight") / 1e6,
     }
 
 
