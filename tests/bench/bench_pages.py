@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from helper.course import node_modules  # noqa: E402
-from helper.course import html as html_build  # noqa: E402
-from helper.course import slides as slides_build  # noqa: E402
-from helper.course.notebooks import notebooks  # noqa: E402
+from helper.course import html as html_build
+from helper.course import node_modules
+from helper.course import slides as slides_build
+from helper.course.notebooks import notebooks
 
 CHROME = "/usr/bin/chromium"
 TARGET_TTI_S, TARGET_TBT_MS, TARGET_MB = 1.0, 200.0, 1.5
@@ -108,7 +108,8 @@ def lighthouse(url: str, rate: int) -> dict[str, float]:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def main(argv: list[str] | None = None) -> int:
