@@ -25,8 +25,8 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; the token stays on either way.
 ROOTFLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help venv node lab solutions lint test test-fast outputs bench bench-lab slides html present screenshots lock clean \
-  hub assignments bench-hub
+.PHONY: help venv node lab solutions lint test test-fast outputs bench bench-lab bench-pages slides html present \
+  screenshots lock clean hub assignments bench-hub
 
 help:
 	@echo "make lab        start JupyterLab on the notebooks (127.0.0.1, token printed below)"
@@ -37,6 +37,7 @@ help:
 	@echo "make outputs    re-execute every notebook in place (widget state saved)"
 	@echo "make bench      kernel-side explorer update benchmark"
 	@echo "make bench-lab  end-to-end slider latency in a real JupyterLab + Chromium"
+	@echo "make bench-pages Lighthouse on every built page and deck (TTI, blocking time, bytes; CPU 1x and 4x)"
 	@echo "                (both take options: make bench-lab ARGS=\"--presses 30 --rounds 1\")"
 	@echo "make slides     offline reveal.js decks in build/slides/"
 	@echo "make html       every notebook as an offline page with live explorers in build/html/"
@@ -116,6 +117,10 @@ assignments: $(HUBSTAMP)
 
 bench-hub: $(HUBSTAMP) $(JSSTAMP)
 	$(PY) tests/bench/bench_hub.py $(ARGS)
+
+# Lighthouse 12.2.3 on every built page and deck, CPU as is and 4x slower (README's figures).
+bench-pages: $(STAMP) $(JSSTAMP)
+	$(PY) tests/bench/bench_pages.py $(ARGS)
 
 slides: $(STAMP) $(JSSTAMP)
 	$(PY) -m helper.course.slides

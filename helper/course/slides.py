@@ -10,11 +10,13 @@ SlidesExporter, driven by each cell's slideshow metadata:
   they show; see `WidgetSnapshotPreprocessor`); any other widget shows the static
   snapshot in its display bundle.
 
-The decks need no network: reveal.js 4.0.2, MathJax 2.7.7 and the widget scripts are
-copied from the course's npm packages into the output folder and referenced by relative
-URLs, so the folder works from a USB stick. After writing each deck the build scans it for
-any reference a browser would fetch from the network and for relative references whose
-file is missing, and fails if it finds one (`helper.course.offline`).
+The decks need no network: reveal.js 5.2.1 is copied from the course's npm packages into
+the output folder and referenced by relative URLs, so the folder works from a USB stick;
+every formula is typeset at build time by MathJax 3 (one Node process for all decks), and a
+deck with explorers carries their saved state and a small inline host that renders them
+(`helper.course.offline`). After writing the decks the build scans each for any reference a
+browser would fetch from the network and for relative references whose file is missing, and
+fails if it finds one.
 """
 
 from __future__ import annotations
@@ -35,7 +37,15 @@ from traitlets.config import Config
 
 from helper.course import ASSETS, shown
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
-from helper.course.offline import MATHJAX_URL, copy_mathjax, copy_package, missing_local_files, remote_references
+from helper.course.offline import (
+    LIVE_WIDGET_MODULE,
+    check_offline,
+    copy_package,
+    drop_unused_css,
+    typeset,
+    widget_bundle,
+    widget_host_js,
+)
 
 TEMPLATES = ASSETS / "slides_template"
 DEFAULT_OUT = ROOT / "build" / "slides"
@@ -58,16 +68,13 @@ REVEAL_FILES = (
 )
 
 
-LIVE_WIDGET_MODULE = "anywidget"
-
 
 class WidgetSnapshotPreprocessor(Preprocessor):
     """Keep live explorers live; replace every other widget by the static fallback in its bundle.
 
     An explorer is an anywidget whose front end computes what it shows, and the saved
-    widget state carries its ES module: with the widget scripts beside the deck
-    (`helper.course.html.copy_widget_assets`) it runs with no kernel, so its widget view
-    stays. Any other widget (a kernel-computed one would sit frozen, showing stale numbers)
+    widget state carries its ES module: the deck's widget host runs it with no kernel, so
+    its widget view stays. Any other widget (a kernel-computed one would sit frozen, showing stale numbers)
     loses its widget-view mimetype, so the exporter renders the next best representation
     (SVG/PNG snapshot, HTML, ...). With ``live = False`` every widget becomes its snapshot
     and the saved state is dropped. Outputs left empty are dropped. Cells whose widget had
@@ -75,7 +82,7 @@ class WidgetSnapshotPreprocessor(Preprocessor):
     indices); ``resources["live_widgets"]`` counts the widget views kept.
     """
 
-    live = Bool(True, help="keep anywidget explorers live (needs the widget scripts beside the deck)").tag(config=True)
+    live = Bool(True, help="keep anywidget explorers live (the deck carries their state and the widget host)").tag(config=True)
 
     def preprocess(self, nb, resources):
         state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -177,8 +184,9 @@ def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, s
 class NotesOverflowPreprocessor(Preprocessor):
     """Keep at most `MAX_SLIDE_WORDS` words of prose on each slide; the rest becomes speaker notes.
 
-    A code cell longer than `MAX_SLIDE_CODE_LINES` shows only its output on the slide
-    (tag ``hide-input``); its code goes to the notes in a fenced block.
+    A code cell longer than `MAX_SLIDE_CODE_LINES` (counting wrapped lines), or whose code
+    and output together would not fit one slide, shows only its output on the slide (tag
+    ``hide-input``); its code goes to the notes in a fenced block.
 
     The budget is per slide (a cell with slide_type ``slide`` or ``subslide`` starts a new
     one) and is spent by the slide's Markdown cells in order. The overflow of a cell
@@ -203,7 +211,10 @@ class NotesOverflowPreprocessor(Preprocessor):
                 cell.cell_type == "code"
                 and kind not in {"notes", "skip"}
                 and "hide-input" not in tags
-                and len(cell.source.splitlines()) > MAX_SLIDE_CODE_LINES
+                and (
+                    _code_lines(cell.source) > MAX_SLIDE_CODE_LINES
+                    or estimated_height(cell) > DECK_HEIGHT - 60  # code and output do not fit one slide
+                )
             ):
                 cell.metadata["tags"] = [*tags, "hide-input"]
                 code = nbformat.v4.new_markdown_cell(f"The code of this slide:\n\n```python\n{cell.source}\n```")
@@ -234,6 +245,13 @@ class NotesOverflowPreprocessor(Preprocessor):
 # new subslide before a cell that would push its slide past the deck's height.
 DECK_HEIGHT = 800
 _PROSE_LINE, _PROSE_CHARS, _CODE_LINE = 38, 72, 31
+# Code and outputs wrap on the slide (pre-wrap) after about this many characters of 24px mono.
+_CODE_CHARS = 80
+
+
+def _code_lines(text: str) -> int:
+    """Lines `text` takes on a slide once lines longer than the slide wrap."""
+    return sum(max(1, -(-len(line) // _CODE_CHARS)) for line in text.splitlines())
 
 
 def estimated_height(cell) -> int:
@@ -256,11 +274,11 @@ def estimated_height(cell) -> int:
     if cell.cell_type != "code":
         return 0
     tags = set(cell.get("metadata", {}).get("tags", []))
-    height = 0 if "hide-input" in tags else 30 + _CODE_LINE * len(cell.source.splitlines())
+    height = 0 if "hide-input" in tags else 30 + _CODE_LINE * _code_lines(cell.source)
     for output in [] if "hide-output" in tags else cell.get("outputs", []):
         data = output.get("data", {})
         if output.get("output_type") == "stream":
-            height += 10 + _CODE_LINE * len(output.get("text", "").splitlines())
+            height += 10 + _CODE_LINE * _code_lines(output.get("text", ""))
         elif WIDGET_VIEW in data:  # a live explorer at lecture size
             height += 620
         elif "image/svg+xml" in data or "image/png" in data:
@@ -271,7 +289,7 @@ def estimated_height(cell) -> int:
             rows = sum(m.count("\\\\") + 1 for m in re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", text, re.S))
             height += 40 + 48 * max(1, rows, text.count("\n") + 1)
         elif "text/plain" in data:
-            height += 10 + _CODE_LINE * len(str(data["text/plain"]).splitlines())
+            height += 10 + _CODE_LINE * _code_lines(str(data["text/plain"]))
     return height
 
 
@@ -302,11 +320,11 @@ class FitSlidePreprocessor(Preprocessor):
         return nb, resources
 
 
-def make_exporter(widget_assets=None) -> SlidesExporter:
+def make_exporter(live: bool = True) -> SlidesExporter:
     """Return a SlidesExporter configured for offline lecture decks.
 
-    `widget_assets` (a `helper.course.html.WidgetAssets`, from `copy_widget_assets`) makes the
-    anywidget explorers live in the deck; without it every widget is its static snapshot.
+    With `live` the anywidget explorers stay live in the deck; without it every widget is its
+    static snapshot.
     """
     c = Config()
     c.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
@@ -314,38 +332,36 @@ def make_exporter(widget_assets=None) -> SlidesExporter:
     c.SlidesExporter.reveal_url_prefix = REVEAL_DIR
     c.SlidesExporter.reveal_theme = REVEAL_THEME
     c.SlidesExporter.reveal_transition = "slide"
-    c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.reveal_scroll = True
     c.SlidesExporter.reveal_width = "1280"
     c.SlidesExporter.reveal_height = "800"
-    c.SlidesExporter.mathjax_url = MATHJAX_URL
     # Not loaded by the offline template; set anyway so no CDN default can leak in.
+    c.SlidesExporter.mathjax_url = ""
+    c.SlidesExporter.widget_renderer_url = ""
+    c.SlidesExporter.jupyter_widgets_base_url = ""
     c.SlidesExporter.require_js_url = ""
     c.SlidesExporter.jquery_url = ""
     c.SlidesExporter.mermaid_js_url = ""
     c.SlidesExporter.mermaid_layout_elk_js_url = ""
     c.SlidesExporter.font_awesome_url = ""
     c.SlidesExporter.embed_images = True
+    # Headings keep their id without an unnamed pilcrow link in each.
+    c.SlidesExporter.exclude_anchor_links = True
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
     c.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     c.TagRemovePreprocessor.remove_all_outputs_tags = {"hide-output"}
-    if widget_assets is not None:
-        from helper.course.html import widget_exporter_config  # html imports this module
-
-        widget_exporter_config(c, "SlidesExporter", widget_assets)
-    c.WidgetSnapshotPreprocessor.live = widget_assets is not None
+    c.WidgetSnapshotPreprocessor.live = live
     exporter = SlidesExporter(config=c)
     exporter.register_preprocessor(WidgetSnapshotPreprocessor(config=c), enabled=True)
     return exporter
 
 
 def copy_assets(out: Path) -> None:
-    """Copy the reveal.js and MathJax files a deck needs into `out` (only when changed)."""
+    """Copy the reveal.js files a deck needs into `out` (only when changed)."""
     copy_package("reveal.js", REVEAL_FILES, Path(out) / REVEAL_DIR)
-    copy_mathjax(out)
 
 
 # --------------------------------------------------------------------------- build
@@ -361,9 +377,10 @@ class Deck:
 
 
 def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None) -> Deck:
-    """Convert one notebook into `out/<stem>.slides.html`; raise if the deck is not offline-clean.
+    """Convert one notebook into `out/<stem>.slides.html` (math still as TeX: see `typeset`).
 
-    Assumes the reveal.js and MathJax copies are in `out` (see `copy_assets`).
+    Raises RuntimeError if the deck would load from the network or a file missing from `out`
+    (assumes the reveal.js copy is there, see `copy_assets`).
     """
     exporter = exporter or make_exporter()
     start = time.perf_counter()
@@ -372,20 +389,18 @@ def build_deck(notebook: Path, out: Path, exporter: SlidesExporter | None = None
         "metadata": {"name": notebook.stem, "path": str(notebook.parent)},
         # The same AA-contrast rules for prompts and syntax colours as the make-html pages.
         "l2l_contrast_css": (ASSETS / "contrast.css").read_text(encoding="utf-8"),
+        "l2l_widget_host": widget_host_js(),
     }
     nb, resources = NotesOverflowPreprocessor().preprocess(nb, resources)
     nb, resources = FitSlidePreprocessor().preprocess(nb, resources)
+    # The explorers the deck keeps live (WidgetSnapshotPreprocessor runs inside the exporter,
+    # before the template reads this): computed from the saved state, each module once.
+    resources["l2l_widgets"] = widget_bundle(nb) if exporter.config.WidgetSnapshotPreprocessor.live else None
     body, resources = exporter.from_notebook_node(nb, resources=resources)
-    remote = remote_references(body)
-    if remote:
-        listed = "\n  ".join(f"{r.where}: {r.url}" for r in remote[:20])
-        raise RuntimeError(f"{notebook.name}: the deck would load from the network:\n  {listed}")
-    missing = missing_local_files(body, out)
-    if missing:
-        listed = "\n  ".join(f"{r.where}: {r.url}" for r in missing[:20])
-        raise RuntimeError(f"{notebook.name}: the deck refers to files missing from {out}:\n  {listed}")
+    body = drop_unused_css(body)
     target = out / f"{notebook.stem}{exporter.file_extension}"
     target.write_text(body, encoding="utf-8")
+    check_offline(target, "deck")
     return Deck(target, time.perf_counter() - start, tuple(resources.get("widgets_without_snapshot", ())))
 
 
@@ -405,7 +420,7 @@ def write_index(out: Path, decks: list[Deck]) -> Path:
 
 
 def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
-    """Copy the assets and build one deck per notebook into `out`."""
+    """Copy the assets, build one deck per notebook into `out`, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make slides uses every course notebook)")
     for path in notebooks:
@@ -413,10 +428,11 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
             raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
     out.mkdir(parents=True, exist_ok=True)
     copy_assets(out)
-    from helper.course.html import copy_widget_assets  # html imports this module
-
-    exporter = make_exporter(copy_widget_assets(out))
+    exporter = make_exporter()
     decks = [build_deck(path, out, exporter) for path in notebooks]
+    typeset([d.path for d in decks])
+    for deck in decks:
+        check_offline(deck.path, "deck")
     write_index(out, decks)
     return decks
 

@@ -1,4 +1,5 @@
-"""Every `make slides` deck has 0 axe-core WCAG 2.1 A/AA violations (offline, from file://).
+"""Every `make slides` deck has 0 axe-core WCAG 2.1 A/AA violations and 0 HTML_CodeSniffer
+WCAG2AA errors (offline, from file://).
 
 The decks are built into a temporary folder. Each is opened with reveal.js's ``?print-pdf``
 layout, where every slide is laid out at once, so one axe run sees every slide (in the
@@ -16,7 +17,7 @@ import pytest
 
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.slides import build
-from labdriver import axe_violations, block_network
+from labdriver import axe_violations, block_network, htmlcs_errors
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +43,7 @@ def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: An
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
         page.evaluate("() => document.fonts.ready")
         shown = axe_violations(page)
+        shown_htmlcs = htmlcs_errors(page)
         # The print layout: every slide (its print-only slide numbers are not part of a lecture).
         page.goto(deck.as_uri() + "?print-pdf")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
@@ -54,7 +56,12 @@ def test_deck_has_no_axe_violations(notebook: Path, deck_dir: Path, chromium: An
             " s.removeAttribute('aria-hidden'); s.removeAttribute('hidden'); })"
         )
         every_slide = axe_violations(page, exclude=[".slide-number-pdf"])
-        found = {"first slide, ordinary view": shown, "print layout, every slide": every_slide}
+        # HTML_CodeSniffer on every slide at once (the print layout), all of the deck.
+        every_slide_htmlcs = htmlcs_errors(page, ".reveal .slides")
+        found = {
+            "first slide, ordinary view": shown + shown_htmlcs,
+            "print layout, every slide": every_slide + every_slide_htmlcs,
+        }
         assert found == {"first slide, ordinary view": [], "print layout, every slide": []}
         assert blocked == [], f"the deck asked the network: {blocked}"
     finally:

@@ -5,13 +5,15 @@ fresh (``build(..., execute=True)``), so they show what the current code makes a
 test writes no tracked file. Each page, in one load:
 
 - makes no request other than file:// (every other request is blocked AND recorded: any fails);
-- typesets every formula with the local MathJax 2, with no TeX error and no raw TeX left;
+- shows every formula typeset at build time by MathJax 3 (SVG, with its MathML kept for screen
+  readers), with no TeX error and no raw TeX left, and loads no script file at all: a page
+  without an explorer has no script, one with explorers only its inline widget host;
 - renders every explorer of its saved widget state, with no kernel; on each explorer, key
   presses on its first slider move the slider to the positions precomputed here, and the
   numbers shown change and equal what torch computes in Python for those positions;
 - the TrainingPlayer (notebook 08) plays too: keys on its step slider, Step, Play to the
   last step and Back to step 0, each showing the numbers of torch's run (``train``);
-- has 0 axe-core (WCAG 2.1 A/AA) violations.
+- has 0 axe-core (WCAG 2.1 A/AA) violations and 0 HTML_CodeSniffer (WCAG2AA) errors.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from helper.course.html import build
 from helper.course.notebooks import notebooks as course_notebooks, title
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
 from helper.training import History, train
-from labdriver import axe_violations, block_network
+from labdriver import axe_violations, block_network, htmlcs_errors
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +57,6 @@ def offline_page(chromium: Any) -> Iterator[Callable[[Path], tuple[Any, list[str
         context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
         contexts.append(context)
         blocked = block_network(context)
-        context.add_init_script(_JS_MATHJAX_HOOKS)
         page = context.new_page()
         page.on("pageerror", lambda e: blocked.append(f"page error: {e}"))
         page.goto(path.as_uri())
@@ -66,22 +67,14 @@ def offline_page(chromium: Any) -> Iterator[Callable[[Path], tuple[Any, list[str
         context.close()
 
 
-# Before MathJax loads: record every TeX parse error and math processing error it signals.
-_JS_MATHJAX_HOOKS = """
-window.__texErrors = [];
-window.MathJax = {AuthorInit: function () {
-  MathJax.Hub.Register.MessageHook("TeX Jax - parse error", m => window.__texErrors.push(String(m[1])));
-  MathJax.Hub.Register.MessageHook("Math Processing Error", m => window.__texErrors.push(String(m[2] || m)));
-  MathJax.Hub.Register.StartupHook("End", () => { window.__mathjaxStarted = true; });
-}};
-"""
-
 _JS_MATH_PROBLEMS = r"""
 () => {
-  const out = [...window.__texErrors];
-  document.querySelectorAll('.MathJax_Error, .noError, .mjx-noError, .mjx-merror, merror').forEach(e =>
-    out.push('MathJax error: ' + e.textContent.slice(0, 200)));
-  const skip = '.MathJax_CHTML, .MathJax_Preview, .MathJax, script, code, pre, .jp-RenderedText';
+  const out = [];
+  document.querySelectorAll('mjx-container').forEach(f => {
+    if (f.querySelector('merror, [data-mjx-error]')) out.push('MathJax error: ' + f.textContent.slice(0, 200));
+    if (!f.querySelector('svg') || !f.querySelector('mjx-assistive-mml > math')) out.push('formula without SVG and MathML');
+  });
+  const skip = 'mjx-container, script, code, pre, .jp-RenderedText';
   document.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .jp-RenderedLatex').forEach(r => {
     const walker = document.createTreeWalker(r, NodeFilter.SHOW_TEXT, {
       acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
@@ -96,18 +89,12 @@ _JS_MATH_PROBLEMS = r"""
 # the same output (null for other widgets).
 EXPLORER = ".l2l-explorer:not(.jupyter-widgets)"
 _JS_VIEWS = """
-(EXPLORER) => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => {
-  const out = s.parentElement;
-  // An explorer (the TrainingPlayer too) is an anywidget view; other widgets are not live here.
+(EXPLORER) => [...document.querySelectorAll('[data-l2l-model]')].map(out => {
+  // An explorer (the TrainingPlayer too) is an anywidget view rendered by the page's widget host.
   const ex = out.querySelector(EXPLORER);
-  return {model_id: JSON.parse(s.textContent).model_id, explorer: ex ? ex.className : null};
+  return {model_id: out.getAttribute('data-l2l-model'), explorer: ex ? ex.className : null};
 })
 """
-
-
-def _wait_mathjax(page: Any) -> None:
-    page.wait_for_function("() => window.__mathjaxStarted === true", timeout=30_000)
-    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done()))")
 
 
 def _numbers(text: str) -> list[float]:
@@ -249,17 +236,19 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
     assert path.is_file(), f"make html wrote no {path.name}"
     page, blocked = offline_page(path)
     source = path.read_text(encoding="utf-8")
-    state_json = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', source, re.S
-    )
-    models = json.loads(state_json.group(1))["state"] if state_json else {}
-    expected_live = sum(1 for m in models.values() if m.get("model_module") == "anywidget")
+    bundle_json = re.search(r'<script[^>]*\bid="l2l-widgets"[^>]*>(.*?)</script>', source, re.S)
+    bundle = json.loads(bundle_json.group(1)) if bundle_json else {"models": {}, "modules": []}
+    models = bundle["models"]
+    expected_live = len(models)
+    # Only what the page uses: no script file; scripts only with explorers; each module once.
+    assert re.findall(r"<script[^>]*\bsrc=", source) == [], "the page loads a script file"
+    assert ("<script" in source) == bool(expected_live), "a script on a page without explorers (or none with)"
+    assert len(bundle["modules"]) == len(set(bundle["modules"])) <= expected_live
 
-    _wait_mathjax(page)
     assert page.evaluate(_JS_MATH_PROBLEMS) == []
     if "$" in "".join("".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"]
                       if c["cell_type"] == "markdown"):
-        assert page.locator(".MathJax_CHTML").count() > 0, "the notebook has math but none was typeset"
+        assert page.locator("mjx-container").count() > 0, "the notebook has math but none was typeset"
 
     if expected_live:
         page.locator(EXPLORER).nth(expected_live - 1).wait_for(state="visible", timeout=30_000)
@@ -299,6 +288,7 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
         assert explorer.locator(".l2l-error:not([hidden])").count() == 0, "the explorer shows an error"
 
     assert axe_violations(page) == []
+    assert htmlcs_errors(page) == []
     assert blocked == [], f"the page asked the network (or failed): {blocked}"
 
 
@@ -310,6 +300,7 @@ def test_index_links_every_page_in_course_order(pages: Path, offline_page: Calla
     ]
     assert [links.nth(i).text_content() for i in range(links.count())] == [title(p) for p in NOTEBOOKS]
     assert axe_violations(page) == []
+    assert htmlcs_errors(page) == []
     assert blocked == []
 
 
@@ -321,4 +312,4 @@ def test_built_notebooks_carry_live_explorers(pages: Path) -> None:
         )
         source = (pages / f"{notebook.stem}.html").read_text(encoding="utf-8")
         if re.search(r"\b[A-Z][a-z]+(?:Explorer|Player)\(", code):
-            assert re.search(r'"model_module":\s*"anywidget"', source), f"{notebook.name}: no live explorer in its page"
+            assert re.search(r'<div [^>]*data-l2l-model="', source), f"{notebook.name}: no live explorer in its page"

@@ -3,12 +3,13 @@
 The decks are built once per session into a temporary folder: every notebook in
 notebooks/ plus a scratch notebook written here, which holds one of each thing
 the build must handle (skip cell, hide-input cell, explorer with a snapshot,
-inline and display math, a markdown `look` output).
+inline and display math, a markdown `look` output, a code line far wider than a slide).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def _scratch_notebook() -> nbformat.NotebookNode:
                 "application/vnd.jupyter.widget-view+json": widget, "text/plain": "IntSlider(value=0)"})],
         ),
         new_markdown_cell("See [the docs](https://docs.pytorch.org/).", metadata={"slideshow": {"slide_type": "notes"}}),
+        new_code_cell(
+            "wide = " + repr("W" * 150) + "  # LONG-LINE",
+            metadata={"slideshow": {"slide_type": "slide"}},
+            outputs=[new_output("stream", name="stdout", text="V" * 150 + "\n")],
+        ),
     ]
     return nb
 
@@ -145,7 +151,7 @@ def test_a_deck_per_notebook_and_an_index(decks):
         assert deck.path.name == f"{name}.slides.html"
         assert f'href="{deck.path.name}"' in index
     assert (folder / "reveal.js" / "dist" / "reveal.js").is_file()
-    assert (folder / "mathjax" / "MathJax.js").is_file()
+    assert not (folder / "mathjax").exists(), "the math is typeset at build time: no MathJax to copy"
 
 
 @pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
@@ -154,19 +160,21 @@ def test_deck_is_offline_and_complete(decks, name):
     page = _html(deck)
     assert offline.remote_references(page) == []
     assert offline.missing_local_files(page, deck.path.parent) == []
-    # Local copies, by relative URL.
-    assert '<script src="reveal.js/dist/reveal.js">' in page
-    assert '<script src="mathjax/MathJax.js?config=' in page
-    # MathJax 2 takes $..$ as inline math, like JupyterLab.
-    assert re.search(r"inlineMath:\s*\[\s*\[\s*'\$'\s*,\s*'\$'\s*\]", page)
+    # reveal.js by relative URL; no MathJax, require.js or widget manager (math typeset at build).
+    scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]*)\"", page)
+    assert scripts == ["reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js"], scripts
+    assert "MathJax.Hub" not in page and "require.js" not in page and "embed-amd" not in page
+    # Every formula is MathJax 3 SVG with its MathML kept for screen readers.
+    assert page.count("<mjx-container") == page.count("<mjx-assistive-mml") > 0
     source = {p.stem: p for p in NOTEBOOKS}.get(name)
     if source is not None and "anywidget" in source.read_text(encoding="utf-8"):
-        # A notebook with explorers keeps them live: saved state and the local widget scripts.
-        assert "application/vnd.jupyter.widget-state+json" in page
-        assert 'src="widgets/require.js"' in page and "widgets/embed-amd.js" in page
+        # A notebook with explorers keeps them live: their saved state (each module once) and the host.
+        bundle = json.loads(re.search(r'<script[^>]*\bid="l2l-widgets"[^>]*>(.*?)</script>', page, re.S)[1])
+        assert bundle["models"] and len(bundle["modules"]) == len(set(bundle["modules"]))
+        assert all(f'data-l2l-model="{m}"' in page for m in bundle["models"]) or name == SCRATCH
     else:
-        # No explorer: no widget scripts at all, every widget is its snapshot.
-        assert "require(" not in page and "require.js" not in page
+        # No explorer: no widget state and no host, every widget is its snapshot.
+        assert 'id="l2l-widgets"' not in page and "data-l2l-model" not in page
         assert "application/vnd.jupyter.widget-view+json" not in page
         assert "application/vnd.jupyter.widget-state+json" not in page
 
@@ -182,7 +190,7 @@ def test_scratch_deck_hides_plumbing_and_keeps_the_rest(decks):
     page = _html(decks[SCRATCH])
     assert "PLUMBING-SKIPPED" not in page  # slide_type skip
     assert "INPUT-HIDDEN" not in page  # hide-input: the source is gone...
-    assert r"\begin{bmatrix} 1.54 &amp; -0.293 \end{bmatrix}" in page  # ...its output stays
+    assert "LOOK-PLAIN" not in page and "<mn>1.54</mn>" in page  # ...its output stays, typeset
     assert "EXPLORER-SOURCE" in page
     assert f"data:image/png;base64,{_PNG}" in page  # the snapshot replaces the widget
     assert "EXPLORER-PLAIN" not in page
@@ -201,24 +209,18 @@ def browser(chromium):
 
 
 _JS_MATH_STATE = r"""
-async () => {
-  // Queue a no-op behind everything MathJax has queued (the initial typeset).
-  await new Promise(resolve => MathJax.Hub.Queue(() => resolve()));
-  // MathJax 2 here loads noErrors/noUndefined: a TeX error becomes <merror>, an
-  // unknown macro a red <mtext>\name</mtext>; both show in each formula's MathML.
-  const errors = [];
-  document.querySelectorAll('.MathJax_CHTML').forEach(frame => {
-    const mml = frame.getAttribute('data-mathml') || '';
-    if (/<merror/.test(mml) || /<mtext mathcolor="red">\\[a-zA-Z]/.test(mml)) errors.push(mml.slice(0, 200));
-  });
-  document.querySelectorAll('.MathJax_Error').forEach(e => errors.push(e.textContent));
+() => {
+  // Typeset at build time by MathJax 3: each formula an SVG plus its MathML for screen readers;
+  // a TeX error would be an <merror> in that MathML.
+  const formulas = [...document.querySelectorAll('mjx-container')];
+  const errors = formulas.filter(f => f.querySelector('merror, [data-mjx-error]')).map(f => f.textContent.slice(0, 200));
   const slides = document.querySelector('.reveal .slides').cloneNode(true);
-  // MathJax leaves code alone (skipTags); look for raw TeX everywhere else.
-  slides.querySelectorAll('script, style, pre, code, .jp-InputArea-editor').forEach(e => e.remove());
+  // MathJax leaves code alone (skipHtmlTags); look for raw TeX everywhere else.
+  slides.querySelectorAll('script, style, pre, code, .jp-InputArea-editor, mjx-container').forEach(e => e.remove());
   return {
-    jax: MathJax.Hub.getAllJax().length,
+    jax: formulas.length,
+    spoken: formulas.filter(f => f.querySelector('mjx-assistive-mml > math') && f.querySelector('svg')).length,
     errors,
-    pending: MathJax.Hub.queue.pending + MathJax.Hub.queue.running,
     leftover: slides.textContent.match(/\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$|\\(frac|hat|begin|sum)\b/g) || [],
   };
 }
@@ -252,7 +254,6 @@ def _open_offline(browser, path: Path, screenshot: Path | None = None) -> dict:
     try:
         page.goto(path.as_uri(), wait_until="load", timeout=60_000)
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
-        page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=60_000)
         seen["math"] = page.evaluate(_JS_MATH_STATE)
         seen["slides"] = page.evaluate("() => Reveal.getTotalSlides()")
         # Slides taller than the 800 px deck scroll on a projector: list them as (number, height).
@@ -284,23 +285,21 @@ def test_deck_runs_in_chromium_without_network(decks, browser, name):
     if name != SCRATCH:
         assert seen["too_tall"] == [], f"{name}: slides taller than 800 px (number, height): {seen['too_tall']}"
     assert math["errors"] == [], f"{name}: MathJax errors: {math['errors']}"
-    assert math["pending"] == 0
+    assert math["spoken"] == math["jax"], f"{name}: formulas without SVG and assistive MathML"
     assert math["leftover"] == [], f"{name}: TeX left untypeset: {math['leftover'][:5]}"
     if name == SCRATCH:
         assert math["jax"] == 3  # inline, display and the look() matrix
 
 
-@pytest.mark.browser
-def test_the_math_check_sees_bad_tex(browser, tmp_path):
+def test_bad_tex_fails_the_build(tmp_path):
     nb = new_notebook()
     nb.cells = [new_markdown_cell(
         r"# Bad" "\n\n" r"unknown $\foo{x}$, mismatched $$\begin{bmatrix} 1 \end{pmatrix}$$, fine ${\color{red}{x}}$"
     )]
     nbformat.write(nb, tmp_path / "bad.ipynb")
-    (deck,) = build_slides.build([tmp_path / "bad.ipynb"], tmp_path / "out")
-    math = _open_offline(browser, deck.path)["math"]
-    assert len(math["errors"]) == 2, math["errors"]  # the red \color is not an error
-    assert math["jax"] == 3
+    with pytest.raises(RuntimeError, match=r"TeX errors:\n  bad\.slides\.html: Undefined control sequence \\foo\n  bad\.slides\.html: .*") as error:
+        build_slides.build([tmp_path / "bad.ipynb"], tmp_path / "out")
+    assert str(error.value).count("bad.slides.html") == 2, error.value  # the red \color is not an error
 
 
 # --------------------------------------------------------------------------- lecture sizes
@@ -315,7 +314,7 @@ _JS_LECTURE = r"""
   Reveal.getSlides().forEach((slide, i) => {
     if (slide.querySelector('section')) return;  // a vertical stack; its children are the slides
     const clone = slide.cloneNode(true);
-    clone.querySelectorAll('aside.notes, .MathJax_CHTML, .MathJax_Preview, script, h1, h2, h3, h4, pre, code, table, svg, img, .jp-OutputArea').forEach(e => e.remove());
+    clone.querySelectorAll('aside.notes, mjx-container, script, h1, h2, h3, h4, pre, code, table, svg, img, .jp-OutputArea').forEach(e => e.remove());
     const prose = [...slide.querySelectorAll('.jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon li')].filter(e => !e.closest('aside.notes') && !e.closest('.jp-OutputArea') && e.textContent.trim());
     const code = [...slide.querySelectorAll('.jp-InputArea pre, .jp-OutputArea pre')].filter(e => e.textContent.trim());
     const size = e => parseFloat(getComputedStyle(e).fontSize);
@@ -351,6 +350,85 @@ def test_slides_are_lecture_sized(decks, browser, name):
     assert not small_prose, f"{name}: prose under 28 px (slide, px): {small_prose}"
     assert not small_code, f"{name}: code under 24 px (slide, px): {small_code}"
     assert any(s["prose"] for s in slides) and any(s["code"] for s in slides), f"{name}: nothing measured"
+
+
+# --------------------------------------------------------------------------- every line visible
+
+# Every element of every slide, shown in turn: its box must lie within the slide's width, and an
+# element that clips or scrolls sideways must not hide anything (scrollWidth > clientWidth).
+# Speaker notes and the screen reader's MathML are not shown; an SVG's own viewport is no clip.
+_JS_TOO_WIDE = r"""
+async () => {
+  Reveal.configure({transition: 'none'});
+  const wide = [];
+  const leaves = Reveal.getSlides().filter(s => !s.querySelector('section'));
+  const clips = v => v === 'hidden' || v === 'auto' || v === 'scroll' || v === 'clip';
+  for (const s of leaves) {
+    const i = Reveal.getIndices(s);
+    Reveal.slide(i.h, i.v || 0);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const box = s.getBoundingClientRect();
+    const scale = box.width / s.offsetWidth;
+    for (const e of s.querySelectorAll('*')) {
+      if (e.closest('aside.notes, mjx-assistive-mml, script, style')) continue;
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const over = Math.max(r.right - box.right, box.left - r.left) / scale;
+      const hidden = clips(getComputedStyle(e).overflowX) && !(e.tagName.toLowerCase() === 'svg') ? e.scrollWidth - e.clientWidth : 0;
+      if (over > 1 || hidden > 1) {
+        wide.push({slide: `${i.h + 1}.${(i.v || 0) + 1}`, what: e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : ''),
+                   px: Math.round(Math.max(over, hidden)), text: (e.textContent || '').trim().slice(0, 60)});
+      }
+    }
+    // Text that runs out of its box (overflow: visible) is measured line by line.
+    const walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent.trim() || n.parentElement.closest('aside.notes, mjx-assistive-mml, script, style')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) {
+        const over = Math.max(r.right - box.right, box.left - r.left) / scale;
+        if (r.width && over > 1) {
+          wide.push({slide: `${i.h + 1}.${(i.v || 0) + 1}`, what: 'text', px: Math.round(over), text: n.textContent.trim().slice(0, 60)});
+          break;
+        }
+      }
+    }
+  }
+  Reveal.slide(0, 0);
+  return wide;
+}
+"""
+
+
+def _too_wide(browser, deck: Path, size: tuple[int, int], css: str | None = None) -> list[dict]:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    block_network(context, allow=("file:", "data:", "blob:"))
+    page = context.new_page()
+    try:
+        page.goto(deck.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=60_000)
+        if css:
+            page.add_style_tag(content=css)
+        return page.evaluate(_JS_TOO_WIDE)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)], ids=["1280x800", "1920x1080"])
+@pytest.mark.parametrize("name", [SCRATCH, *(p.stem for p in NOTEBOOKS)])
+def test_every_line_fits_the_slide(decks, browser, name, size):
+    """No code, output, formula or exercise line wider than the slide on a projector."""
+    wide = _too_wide(browser, decks[name].path, size)
+    assert wide == [], f"{name} at {size}: elements wider than the slide (slide, element, px over): {wide[:10]}"
+
+
+@pytest.mark.browser
+def test_the_width_check_sees_a_line_cut_off(decks, browser):
+    """Control: without the deck's wrapping, the scratch deck's 150-character line runs off its slide."""
+    wide = _too_wide(browser, decks[SCRATCH].path, (1280, 800), "html body .reveal .slides section pre { white-space: pre !important; }")
+    assert any("LONG-LINE" in w["text"] or "VVVV" in w["text"] for w in wide), wide
 
 
 # --------------------------------------------------------------------------- speaker notes and fit, no browser
@@ -410,7 +488,7 @@ def test_overflow_becomes_a_notes_cell_and_every_deck_has_notes(decks):
 _SLIDE_AS_SHOWN = [
     ".reveal .slides section.present:not(:has(section))",
     ".reveal .controls",
-    ".reveal .slide-number",
+    ".l2l-slide-number",
     ".reveal .progress",
 ]
 
@@ -426,7 +504,7 @@ def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
     steps = 0
     try:
         page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.MathJax && MathJax.isReady")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         # Judge each slide as it rests: half-faded text mid-transition is not what a reader sees.
         page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
         page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
@@ -461,12 +539,15 @@ def live_deck(tmp_path_factory):
     return deck
 
 
-def test_the_deck_keeps_live_explorers_and_their_scripts(live_deck):
+def test_the_deck_keeps_live_explorers_with_their_module_once(live_deck):
     page = _html(live_deck)
-    assert "application/vnd.jupyter.widget-state+json" in page, "the saved widget state was dropped"
-    assert 'src="widgets/require.js"' in page and "widgets/embed-amd.js" in page
-    assert (live_deck.path.parent / "anywidget.js").is_file()
-    assert page.index("dist/reveal.js") < page.index('src="widgets/require.js"'), "reveal.js must load before require.js"
+    found = re.search(r'<script[^>]*\bid="l2l-widgets"[^>]*>(.*?)</script>', page, re.S)
+    assert found, "the saved explorers were dropped"
+    bundle = json.loads(found[1])
+    assert len(bundle["models"]) >= 1 and len(bundle["modules"]) == 1
+    assert all("_esm" not in m["state"] for m in bundle["models"].values())
+    assert page.count('"_esm"') == 0, "the module is listed once, not per model"
+    assert "require.js" not in page and "embed-amd" not in page
 
 
 @pytest.mark.browser

@@ -532,6 +532,39 @@ def axe_violations(page: Any, include: list[str] | None = None, exclude: list[st
     return list(found)
 
 
+def htmlcs_errors(page: Any, root: str | None = None) -> list[str]:
+    """Run HTML_CodeSniffer's WCAG2AA standard in `page`; one line per error (notices and warnings left out).
+
+    `root` is a CSS selector of the element to check (default: the whole document). HTMLCS comes
+    from the course's npm packages (``html_codesniffer`` 2.5.1, ``build/HTMLCS.js``); it is added
+    to the page once, with ``window.define`` hidden so a page's AMD loader does not capture it.
+    """
+    from helper.course import install_hint, node_modules
+
+    script = node_modules() / "html_codesniffer" / "build" / "HTMLCS.js"
+    if not script.is_file():
+        raise AssertionError(f"{script} is missing: run {install_hint()} (npm html_codesniffer)")
+    if not page.evaluate("() => typeof window.HTMLCS !== 'undefined'"):
+        page.evaluate("() => { window.__l2lDefine = window.define; window.define = undefined; }")
+        page.add_script_tag(content=script.read_text(encoding="utf-8"))
+        page.evaluate("() => { window.define = window.__l2lDefine; }")
+    found = page.evaluate(
+        """(root) => new Promise((done, fail) => {
+          const target = root ? document.querySelector(root) : document;
+          if (!target) { fail(new Error('htmlcs: no element ' + root)); return; }
+          HTMLCS.process('WCAG2AA', target, () => {
+            const name = (el) => !el || !el.tagName ? String(el) : el.tagName.toLowerCase() +
+              (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ?
+              '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+            done(HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR)
+              .map(m => `${m.code}: ${name(m.element)}: ${m.msg.slice(0, 160)}`));
+          }, (e) => fail(e));
+        })""",
+        root,
+    )
+    return list(found)
+
+
 def set_theme(page: Any, name: str) -> None:
     """Switch JupyterLab to theme `name` ("JupyterLab Light", "JupyterLab Dark") from its menu."""
     page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Settings").click()
