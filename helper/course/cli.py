@@ -22,7 +22,7 @@ EXIT_BAD_INPUT = 2
 BUILD = "build"
 
 
-class ToolError(Exception):
+class ToolError(ValueError):
     """A problem with what the user asked for, said in one line."""
 
 
@@ -37,7 +37,7 @@ def tool(name: str, main: Callable[[], int]) -> int:
         return main()
     except ToolError as error:
         message = _one_line(error)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RuntimeError) as error:  # RuntimeError: a notebook that fails to run
         message = _one_line(error)
     except FileNotFoundError as error:
         message = f"no such file or folder: {error.filename}"

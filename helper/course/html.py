@@ -31,12 +31,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from helper.course import ASSETS, shown
+from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
 from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_notebooks, title
 from helper.course.offline import (
     LIVE_WIDGET_MODULE,
@@ -180,23 +182,31 @@ def write_index(out: Path, pages: list[Page]) -> Path:
     return index
 
 
+def _link(path: Path, name: str) -> dict[str, str]:
+    """A navigation link as the page template writes it: the href URL-quoted, the title HTML-escaped.
+
+    nbconvert's templates do not autoescape, and a title is whatever a notebook's first heading says.
+    """
+    return {"href": html.escape(quote(f"{path.stem}.html")), "title": html.escape(name)}
+
+
 def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = False) -> list[Page]:
     """Build one page per notebook (in the order given) plus the index, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make html uses every course notebook)")
-    for path in notebooks:
-        if Path(path).suffix != ".ipynb" or not Path(path).is_file():
-            raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    paths = distinct(Path(p) for p in notebooks)
+    for path in paths:
+        read_notebook(path)  # every file checked before anything is written
+        if path.stem == "index":
+            raise ToolError(f"{path}: a notebook named index would replace the course index page; rename it")
+    out = output_folder(out, inputs=paths)
     exporter = make_exporter()
-    paths = [Path(p) for p in notebooks]
     titles = [title(p) for p in paths]
     pages = []
     for i, path in enumerate(paths):
         nav = {
-            "prev": {"href": f"{paths[i - 1].stem}.html", "title": titles[i - 1]} if i > 0 else None,
-            "next": {"href": f"{paths[i + 1].stem}.html", "title": titles[i + 1]} if i + 1 < len(paths) else None,
+            "prev": _link(paths[i - 1], titles[i - 1]) if i > 0 else None,
+            "next": _link(paths[i + 1], titles[i + 1]) if i + 1 < len(paths) else None,
         }
         pages.append(build_page(path, out, exporter, nav=nav, execute=execute))
     start = time.perf_counter()
@@ -218,16 +228,16 @@ def main(argv: list[str] | None = None) -> int:
         "--execute", action="store_true", help="run a copy of each notebook first (the stored ones stay untouched)"
     )
     args = parser.parse_args(argv)
+    return tool("html", lambda: _report(args.notebooks or course_notebooks(), args.out, args.execute))
+
+
+def _report(notebooks: list[Path], out: Path, execute: bool) -> int:
     start = time.perf_counter()
-    try:
-        pages = build(args.notebooks or course_notebooks(), args.out, execute=args.execute)
-    except (ValueError, RuntimeError, FileNotFoundError) as error:
-        print(f"html: {error}", file=sys.stderr)
-        return 1
+    pages = build(notebooks, out, execute=execute)
     for page in pages:
         size = page.path.stat().st_size / 1024
         print(f"{shown(page.path)}: {size:.0f} KiB, {page.live_widgets} live explorer(s), {page.seconds:.1f} s")
-    print(f"{len(pages)} page(s) in {time.perf_counter() - start:.1f} s; open {shown(args.out / 'index.html')}")
+    print(f"{len(pages)} page(s) in {time.perf_counter() - start:.1f} s; open {shown(out / 'index.html')}")
     return 0
 
 

@@ -36,6 +36,7 @@ from traitlets import Bool
 from traitlets.config import Config
 
 from helper.course import ASSETS, shown
+from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
 from helper.course.offline import (
     LIVE_WIDGET_MODULE,
@@ -423,10 +424,12 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
     """Copy the assets, build one deck per notebook into `out`, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make slides uses every course notebook)")
+    notebooks = distinct(Path(p) for p in notebooks)
     for path in notebooks:
-        if path.suffix != ".ipynb" or not path.is_file():
-            raise ValueError(f"not a notebook file: {path} (expected an existing .ipynb)")
-    out.mkdir(parents=True, exist_ok=True)
+        read_notebook(path)  # every file checked before anything is written
+        if path.stem == "index":
+            raise ToolError(f"{path}: a notebook named index would replace the decks' index page; rename it")
+    out = output_folder(out, inputs=notebooks)
     copy_assets(out)
     exporter = make_exporter()
     decks = [build_deck(path, out, exporter) for path in notebooks]
@@ -443,19 +446,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/slides)")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or course_notebooks()
+    return tool("slides", lambda: _report(args.notebooks or course_notebooks(), args.out))
+
+
+def _report(notebooks: list[Path], out: Path) -> int:
     start = time.perf_counter()
-    try:
-        decks = build(notebooks, args.out)
-    except (ValueError, RuntimeError, FileNotFoundError) as error:
-        print(f"slides: {error}", file=sys.stderr)
-        return 1
+    decks = build(notebooks, out)
     for deck in decks:
         size = deck.path.stat().st_size / 1024
         print(f"{shown(deck.path)}: {size:.0f} KiB in {deck.seconds:.1f} s")
         if deck.widgets_without_snapshot:
             print(f"  warning: widget without a static snapshot in cells {list(deck.widgets_without_snapshot)}")
-    print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.1f} s; open {shown(args.out / 'index.html')}")
+    print(f"{len(decks)} deck(s) in {time.perf_counter() - start:.1f} s; open {shown(out / 'index.html')}")
     return 0
 
 

@@ -7,6 +7,7 @@ raises FileNotFoundError naming the command, and these tests fail rather than sk
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -41,15 +42,59 @@ def test_a_page_that_would_load_from_the_network_fails_the_build(tmp_path: Path,
     nb = _notebook(tmp_path / "01_remote.ipynb", '# Remote\n\n<img src="https://example.org/x.png" alt="x">')
     with pytest.raises(RuntimeError, match=r"(?s)01_remote.ipynb: the page would load from the network:.*example\.org"):
         build([nb], tmp_path / "out")
-    assert main([str(nb), "--out", str(tmp_path / "out2")]) == 1
-    assert "example.org" in capsys.readouterr().err
+    assert main([str(nb), "--out", str(tmp_path / "out2")]) == 2
+    err = capsys.readouterr().err
+    assert "example.org" in err and err.startswith("html: ") and "Traceback" not in err
 
 
 def test_bad_input_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no notebooks given"):
         build([], tmp_path)
-    with pytest.raises(ValueError, match=r"not a notebook file: .*nope\.txt"):
-        build([tmp_path / "nope.txt"], tmp_path)
+    with pytest.raises(ValueError, match=r"nope\.txt: not a notebook"):
+        build([tmp_path / "nope.txt"], tmp_path / "out")
+    with pytest.raises(ValueError, match="index would replace"):
+        build([_notebook(tmp_path / "index.ipynb", "# Index")], tmp_path / "out")
+    with pytest.raises(ValueError, match="inside the course"):
+        build([_notebook(tmp_path / "01_a.ipynb", "# A")], course_notebooks()[0].parent)
+
+
+def test_a_title_with_markup_is_text_in_the_other_pages_navigation(tmp_path: Path) -> None:
+    """A heading is whatever a notebook says: in a neighbour's navigation it is text, and the link is a URL."""
+    first = _notebook(tmp_path / "01_first.ipynb", "# First")
+    second = _notebook(tmp_path / "02 second & <b>.ipynb", '# Second <svg onload="alert(1)"> & "more"')
+    build([first, second], tmp_path / "out")
+    page = (tmp_path / "out" / "01_first.html").read_text(encoding="utf-8")
+    nav = _Nav()
+    nav.feed(page)
+    assert nav.tags == ["nav", "a", "a"]  # no element came out of the title
+    assert (nav.links[-1][0], nav.links[-1][1].strip()) == ("02%20second%20%26%20%3Cb%3E.html", 'Next: Second <svg onload="alert(1)"> & "more"')
+
+
+class _Nav(HTMLParser):
+    """The elements inside the page's <nav>, and its links as (href, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "nav":
+            self._inside = True
+        if self._inside:
+            self.tags.append(tag)
+            if tag == "a":
+                self.links.append((dict(attrs)["href"], ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside and self.links:
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
 
 
 @pytest.mark.parametrize("code", ["LogitsExplorer([1.0, 2.0])", "player = TrainingPlayer(X, y, steps=60)"])
@@ -65,7 +110,7 @@ def test_stale_explorer_outputs_fail_the_build(tmp_path: Path, code: str) -> Non
 
 def test_bad_tex_fails_the_build(tmp_path: Path, capsys) -> None:
     nb = _notebook(tmp_path / "01_bad.ipynb", r"# Bad" "\n\n" r"$\fracc{1}{2}$")
-    assert main([str(nb), "--out", str(tmp_path / "out")]) == 1
+    assert main([str(nb), "--out", str(tmp_path / "out")]) == 2
     assert r"01_bad.html: Undefined control sequence \fracc" in capsys.readouterr().err
 
 
