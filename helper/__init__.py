@@ -32,9 +32,9 @@ _EXPORTS: dict[str, str] = {
 __all__ = list(_EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
-    from helper.exercises import check
-    from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer, TrainingPlayer
-    from helper.look import LookSettings, look, to_latex, to_markdown
+    from helper.exercises import check  # noqa: F401
+    from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer, TrainingPlayer  # noqa: F401
+    from helper.look import LookSettings, look, to_latex, to_markdown  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -156,7 +156,9 @@ def latex_matrix(values: list, marks: list, number: Callable[[Any], str], color:
     return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
 
 
-def _blocks(values: Any, marks: Any, indices: tuple, depth: int, prefix: tuple) -> Iterator[tuple[tuple | None, Any, Any]]:
+def _blocks(
+    values: Any, marks: Any, indices: tuple, depth: int, prefix: tuple
+) -> Iterator[tuple[tuple | None, Any, Any]]:
     """The 2-D blocks of an n-D value with their leading indices (None where blocks are hidden)."""
     if len(indices) - depth == 2:
         yield prefix, values, marks

@@ -92,7 +92,9 @@ def _reject(what: str, value: object, accepted: str = ACCEPTED) -> TypeError:
 
 def _torch_kind(t: torch.Tensor, what: str) -> Kind:
     if t.layout != torch.strided:
-        raise TypeError(f"{what} got a torch tensor with layout {t.layout}; call .to_dense() first. It accepts {ACCEPTED}")
+        raise TypeError(
+            f"{what} got a torch tensor with layout {t.layout}; call .to_dense() first. It accepts {ACCEPTED}"
+        )
     if t.is_quantized or t.dtype.is_complex:
         raise _reject(what, t)
     if t.dtype == torch.bool:
@@ -171,7 +173,9 @@ def _list_to_array(value: list | tuple, what: str) -> np.ndarray:
     def shape_of(node: object, path: str, depth: int = 0) -> tuple[int, ...]:
         if isinstance(node, (list, tuple)):
             if depth >= MAX_LIST_DEPTH:
-                raise ValueError(f"{what} got lists nested more than {MAX_LIST_DEPTH} deep; pass a tensor or a numpy array")
+                raise ValueError(
+                    f"{what} got lists nested more than {MAX_LIST_DEPTH} deep; pass a tensor or a numpy array"
+                )
             count[0] += len(node)
             if count[0] > MAX_LIST_NUMBERS:
                 raise ValueError(
@@ -208,7 +212,9 @@ def _list_to_array(value: list | tuple, what: str) -> np.ndarray:
     try:
         array = np.array(plain(value), dtype=dtype)
     except OverflowError:
-        raise ValueError(f"{what} got a list with an integer outside the int64 range; pass a float or a numpy array") from None
+        raise ValueError(
+            f"{what} got a list with an integer outside the int64 range; pass a float or a numpy array"
+        ) from None
     return array.reshape(shape)
 
 
@@ -258,7 +264,9 @@ def highlight_mask(highlight: object, shape: tuple[int, ...], what: str = "look"
             )
         return tensor.clone()
     if tensor.dtype.is_floating_point:
-        raise TypeError(f"{label} got {_describe(highlight)}; indices must be integers. It accepts {HIGHLIGHT_ACCEPTED}")
+        raise TypeError(
+            f"{label} got {_describe(highlight)}; indices must be integers. It accepts {HIGHLIGHT_ACCEPTED}"
+        )
     if not shape:
         raise ValueError(f"{label}: a single number has no rows to index; use a boolean mask (True or False) instead")
     rows, width = tuple(shape[:-1]), shape[-1]
@@ -271,7 +279,9 @@ def highlight_mask(highlight: object, shape: tuple[int, ...], what: str = "look"
     bad = (index < 0) | (index >= width)
     if bool(bad.any()):
         first = index[bad].flatten()[0].item()
-        raise ValueError(f"{label}: index {first} is out of range for a last dimension of size {width} (valid: 0 to {width - 1})")
+        raise ValueError(
+            f"{label}: index {first} is out of range for a last dimension of size {width} (valid: 0 to {width - 1})"
+        )
     mask = torch.zeros(shape, dtype=torch.bool)
     if mask.numel():
         mask.scatter_(-1, index.unsqueeze(-1), True)
@@ -325,7 +335,9 @@ def _kept_per_dim(shape: tuple[int, ...], summarise: bool, edgeitems: int) -> li
         kept[dim] -= 1
 
 
-def _take(array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]], kind: Kind) -> list | float | int | bool:
+def _take(
+    array: torch.Tensor | np.ndarray, ranges: list[list[tuple[int, int]]], kind: Kind
+) -> list | float | int | bool:
     """The kept entries as nested Python lists (hidden entries are never converted)."""
     if isinstance(array, torch.Tensor):
         # Floats become float64 (bfloat16 and float8 included); integers keep their dtype so

@@ -25,7 +25,17 @@ from matplotlib.figure import Figure
 from helper._format import check_int as _check_int
 from helper.palette import OKABE_ITO
 
-__all__ = ["PALETTE", "Described", "described", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data", "first_z_where_sigmoid_is_one", "step_size_errors"]
+__all__ = [
+    "PALETTE",
+    "Described",
+    "described",
+    "loss_curves",
+    "loss_curve_data",
+    "bce_parting",
+    "bce_parting_data",
+    "first_z_where_sigmoid_is_one",
+    "step_size_errors",
+]
 
 #: Okabe-Ito colours (name -> hex), safe for deuteranopia, protanopia and tritanopia (helper.palette).
 PALETTE = OKABE_ITO
@@ -169,14 +179,20 @@ def bce_parting(y: float = 0.0, *, z_max: float = 30.0, points: int = 601) -> Fi
     z = data["z"].numpy()
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
-    ax.plot(z, data["bce_logits"].numpy(), color=PALETTE["blue"], linewidth=_LINE,
-            label="BCEWithLogitsLoss(z, y)")
-    ax.plot(z, data["bce"].numpy(), color=PALETTE["vermillion"], linewidth=_LINE, linestyle="--",
-            label="BCELoss(sigmoid(z), y)")
+    ax.plot(z, data["bce_logits"].numpy(), color=PALETTE["blue"], linewidth=_LINE, label="BCEWithLogitsLoss(z, y)")
+    ax.plot(
+        z,
+        data["bce"].numpy(),
+        color=PALETTE["vermillion"],
+        linewidth=_LINE,
+        linestyle="--",
+        label="BCELoss(sigmoid(z), y)",
+    )
     z_one = first_z_where_sigmoid_is_one()
     if z_one <= float(data["z"][-1]):
-        ax.axvline(z_one, color=PALETTE["black"], linewidth=1, linestyle=":",
-                   label=f"sigmoid(z) == 1.0 from z = {z_one:.2f}")
+        ax.axvline(
+            z_one, color=PALETTE["black"], linewidth=1, linestyle=":", label=f"sigmoid(z) == 1.0 from z = {z_one:.2f}"
+        )
     _style(ax, f"Same formula, two implementations: target y = {y:g}, float32", "logit z", "loss")
     ax.legend(fontsize=_FONT - 1, frameon=False, loc="upper left")
     return fig

@@ -61,9 +61,7 @@ def _check_positive(name: str, value: object) -> float:
 def _check_batch(X: torch.Tensor, y: torch.Tensor, names: tuple[str, str] = ("X", "y")) -> None:
     x_name, y_name = names
     if not isinstance(X, torch.Tensor) or not X.is_floating_point() or X.dim() != 2:
-        raise TypeError(
-            f"{x_name} must be a 2-D float tensor (N, D), got {type(X).__name__} {getattr(X, 'shape', '')}"
-        )
+        raise TypeError(f"{x_name} must be a 2-D float tensor (N, D), got {type(X).__name__} {getattr(X, 'shape', '')}")
     if not isinstance(y, torch.Tensor) or y.dtype != torch.long or y.dim() != 1:
         raise TypeError(
             f"{y_name} must be a 1-D int64 tensor of class indices, got {type(y).__name__} {getattr(y, 'dtype', '')}"
@@ -245,8 +243,9 @@ def fit_temperature(
     z = logits.detach().to(torch.float64)
     coarse = torch.logspace(math.log10(lo), math.log10(hi), points, dtype=torch.float64)
     best = int(_nll_per_temperature(z, labels, coarse).argmin())
-    fine = torch.linspace(float(coarse[max(best - 1, 0)]), float(coarse[min(best + 1, points - 1)]), points,
-                          dtype=torch.float64)
+    fine = torch.linspace(
+        float(coarse[max(best - 1, 0)]), float(coarse[min(best + 1, points - 1)]), points, dtype=torch.float64
+    )
     return float(fine[int(_nll_per_temperature(z, labels, fine).argmin())])
 
 
@@ -275,8 +274,13 @@ def training_curves(histories: dict[str, History], *, num_classes: int = 3) -> F
         left.plot(steps, hist.cross_entropy.numpy(), color=colour, linestyle=dash, linewidth=2.4, label=label)
         right.plot(steps, hist.logit_norm.numpy(), color=colour, linestyle=dash, linewidth=2.4, label=label)
     left.axhline(math.log(num_classes), color="#000000", linewidth=1, linestyle=":")
-    left.annotate(f"log {num_classes} = {math.log(num_classes):.4f}", (0, math.log(num_classes)),
-                  xytext=(4, 4), textcoords="offset points", fontsize=_FONT - 1)
+    left.annotate(
+        f"log {num_classes} = {math.log(num_classes):.4f}",
+        (0, math.log(num_classes)),
+        xytext=(4, 4),
+        textcoords="offset points",
+        fontsize=_FONT - 1,
+    )
     _style(left, "Cross-entropy on the training set", "gradient step", "loss (nats)")
     _style(right, "Logits grow", "gradient step", "mean length of a logit vector")
     left.legend(fontsize=_FONT - 1, frameon=False)
@@ -298,10 +302,23 @@ def reliability_diagram(panels: dict[str, tuple[torch.Tensor, torch.Tensor]], *,
         ece = expected_calibration_error(probs, labels, bins=bins)
         centre = ((table["lower"] + table["upper"]) / 2).numpy()
         full = (table["count"] > 0).numpy()
-        ax.bar(centre[full], table["accuracy"].numpy()[full], width=1 / bins, color=_COLOURS[0], alpha=0.75,
-               edgecolor="#ffffff", label="accuracy in the bin")
-        ax.plot(centre[full], table["confidence"].numpy()[full], "o", color=_COLOURS[1], markersize=6,
-                label="mean confidence in the bin")
+        ax.bar(
+            centre[full],
+            table["accuracy"].numpy()[full],
+            width=1 / bins,
+            color=_COLOURS[0],
+            alpha=0.75,
+            edgecolor="#ffffff",
+            label="accuracy in the bin",
+        )
+        ax.plot(
+            centre[full],
+            table["confidence"].numpy()[full],
+            "o",
+            color=_COLOURS[1],
+            markersize=6,
+            label="mean confidence in the bin",
+        )
         ax.plot([0, 1], [0, 1], color="#000000", linewidth=1, linestyle=":", label="perfect calibration")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)

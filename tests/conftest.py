@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from labdriver import SCREENSHOTS_ENV, launch_chromium, require_browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +29,9 @@ def _work_tree_state() -> dict[str, str] | None:
         return None
     done = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "-z"],
-        cwd=ROOT, capture_output=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
     )
     if done.returncode != 0:  # not a git work tree (e.g. an unpacked sdist)
         return None

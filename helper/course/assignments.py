@@ -42,6 +42,7 @@ RECORD = "submitted[{key!r}] = answer  # keep this line: the autograder reads yo
 
 # -- plain data, read without asking the answer object ------------------------------------------
 
+
 def plain(value: Any) -> tuple[str, Any, tuple[int, ...] | None] | None:
     """``(kind, data, shape)`` of an answer as plain Python data, or None if it is no accepted form.
 
@@ -101,8 +102,15 @@ def spec(key: str) -> dict[str, Any]:
     if found is None:
         raise ValueError(f"exercise {key!r}: its oracle's value is not a number, bool or word")
     kind, data, shape = found
-    return {"key": key, "kind": kind, "value": data, "shape": list(shape) if shape is not None else None,
-            "exact_shape": ex.shape == "exact", "rtol": ex.rtol, "atol": ex.atol}
+    return {
+        "key": key,
+        "kind": kind,
+        "value": data,
+        "shape": list(shape) if shape is not None else None,
+        "exact_shape": ex.shape == "exact",
+        "rtol": ex.rtol,
+        "atol": ex.atol,
+    }
 
 
 def accepts(answer: Any, want: dict[str, Any]) -> bool:
@@ -130,6 +138,7 @@ def accepts(answer: Any, want: dict[str, Any]) -> bool:
 
 
 # -- the otter master notebook -------------------------------------------------------------------
+
 
 def _raw(text: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_raw_cell(text)
@@ -186,10 +195,15 @@ def master(nb: nbformat.NotebookNode, name: str) -> tuple[nbformat.NotebookNode,
         src = cell.source
         code = (
             src[: answer.start()]
-            + "# BEGIN SOLUTION NO PROMPT\n" + solution + "\n# END SOLUTION\n"
-            + '""" # BEGIN PROMPT\n' + answer[0] + '\n""" # END PROMPT\n'
-            + src[answer.end():].lstrip("\n").rstrip("\n")
-            + "\n" + RECORD.format(key=key)
+            + "# BEGIN SOLUTION NO PROMPT\n"
+            + solution
+            + "\n# END SOLUTION\n"
+            + '""" # BEGIN PROMPT\n'
+            + answer[0]
+            + '\n""" # END PROMPT\n'
+            + src[answer.end() :].lstrip("\n").rstrip("\n")
+            + "\n"
+            + RECORD.format(key=key)
         )
         if not recorded:
             raise ValueError(f"{name}: an exercise cell comes before any other code cell")
@@ -222,8 +236,9 @@ def build(notebook: Path, out: Path = DEFAULT_OUT) -> dict[str, Any]:
     nbformat.write(m, source)
     dist = folder / "dist"
     subprocess.run(["rm", "-rf", str(dist)], check=True)
-    r = subprocess.run([sys.executable, "-m", "otter", "assign", str(source), str(dist)],
-                       cwd=folder, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "otter", "assign", str(source), str(dist)], cwd=folder, capture_output=True, text=True
+    )
     if r.returncode:
         raise RuntimeError(f"otter assign failed on {notebook.name}:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
     zips = sorted((dist / "autograder").glob("*.zip"))
@@ -235,8 +250,11 @@ def build(notebook: Path, out: Path = DEFAULT_OUT) -> dict[str, Any]:
 def grade(autograder: Path, submission: Path, out: Path) -> dict[str, float]:
     """``otter run`` one submission; returns the score of each question (name -> points)."""
     out.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(out), str(submission)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(out), str(submission)],
+        capture_output=True,
+        text=True,
+    )
     results = out / "results.json"
     if r.returncode or not results.exists():
         raise RuntimeError(f"otter run failed on {submission}:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
@@ -245,8 +263,11 @@ def grade(autograder: Path, submission: Path, out: Path) -> dict[str, float]:
 
 def scores(results: dict) -> dict[str, float]:
     """Score of each question (name -> points) from otter's results.json (Gradescope format)."""
-    return {t["name"]: float(t["score"]) for t in results.get("tests", [])
-            if "score" in t and t.get("name") != "Public Tests"}
+    return {
+        t["name"]: float(t["score"])
+        for t in results.get("tests", [])
+        if "score" in t and t.get("name") != "Public Tests"
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,7 +84,9 @@ def distinct(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.name in seen and seen[path.name].resolve() != path.resolve():
-            raise ToolError(f"two notebooks are named {path.name} ({seen[path.name]} and {path}); one would replace the other")
+            raise ToolError(
+                f"two notebooks are named {path.name} ({seen[path.name]} and {path}); one would replace the other"
+            )
         if path.name not in seen:
             seen[path.name] = path
             result.append(path)
@@ -110,7 +112,9 @@ def output_folder(out: Path, *, inputs: Iterable[Path] = ()) -> Path:
     root = ROOT.resolve()
     if _inside(out, root) and not _inside(out, root / BUILD):
         where = out.relative_to(root).parts[0] + "/" if out != root else "top folder"
-        raise ToolError(f"--out {out} is inside the course ({where}); inside it only {BUILD}/ is written, or choose a folder elsewhere")
+        raise ToolError(
+            f"--out {out} is inside the course ({where}); inside it only {BUILD}/ is written, or choose a folder elsewhere"
+        )
     for path in inputs:
         if Path(path).resolve().parent == out:
             raise ToolError(f"--out {out} holds the notebook {Path(path).name} itself; its output would replace it")

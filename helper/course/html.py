@@ -39,7 +39,8 @@ from traitlets.config import Config
 
 from helper.course import ASSETS, shown
 from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
-from helper.course.notebooks import ROOT, WIDGET_STATE, notebooks as course_notebooks, title
+from helper.course.notebooks import ROOT, WIDGET_STATE, title
+from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.offline import (
     LIVE_WIDGET_MODULE,
     check_offline,
@@ -64,6 +65,8 @@ __all__ = [
 
 TEMPLATES = ASSETS / "html_template"
 DEFAULT_OUT = ROOT / "build" / "html"
+
+
 def contrast_css() -> str:
     """CSS that brings nbconvert's prompts and syntax colours to WCAG AA contrast on a light page.
 
@@ -164,9 +167,7 @@ def build_page(
 
 def write_index(out: Path, pages: list[Page]) -> Path:
     """Write `out/index.html`: the pages in course order, linked by title (no scripts)."""
-    items = "\n".join(
-        f'<li><a href="{html.escape(p.path.name)}">{html.escape(p.title)}</a></li>' for p in pages
-    )
+    items = "\n".join(f'<li><a href="{html.escape(p.path.name)}">{html.escape(p.title)}</a></li>' for p in pages)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
@@ -217,7 +218,6 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = Fal
     pages = [Page(p.path, p.title, p.seconds + share, p.live_widgets) for p in pages]
     write_index(out, pages)
     return pages
-
 
 
 def main(argv: list[str] | None = None) -> int:

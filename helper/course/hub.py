@@ -56,7 +56,9 @@ def ensure_account(name: str) -> pwd.struct_passwd:
     except KeyError:
         subprocess.run(
             ["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", name],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         entry = pwd.getpwnam(name)
     os.chmod(entry.pw_dir, 0o700)
@@ -207,8 +209,15 @@ def pull_link(base_url: str, repo: str, notebook: str, branch: str = "main") -> 
 class Hub:
     """A running JupyterHub (start/stop by process id); used by `make hub`, the tests and the benchmark."""
 
-    def __init__(self, state: Path = DEFAULT_STATE, port: int | None = None, *, trial: bool = False,
-                 cull_timeout: int = 3600, venv: Path | None = None) -> None:
+    def __init__(
+        self,
+        state: Path = DEFAULT_STATE,
+        port: int | None = None,
+        *,
+        trial: bool = False,
+        cull_timeout: int = 3600,
+        venv: Path | None = None,
+    ) -> None:
         if not trial and os.geteuid() != 0:
             raise PermissionError("one Unix account per student needs the hub to run as root (or use --trial)")
         self.state = Path(state).resolve() / "state"
@@ -274,7 +283,11 @@ class Hub:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(self.bin / "jupyterhub"), "-f", str(CONFIG)],
-            cwd=self.state, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=self.state,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -376,13 +389,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cull-timeout", type=int, default=3600, help="stop servers idle this many seconds")
     args = parser.parse_args(argv)
     if not args.trial and os.geteuid() != 0:
-        print("hub: one Unix account per student needs root (sudo make hub), or run `make hub TRIAL=1`",
-              file=sys.stderr)
+        print(
+            "hub: one Unix account per student needs root (sudo make hub), or run `make hub TRIAL=1`", file=sys.stderr
+        )
         return 2
     hub = Hub(args.state, args.port or None, trial=args.trial, cull_timeout=args.cull_timeout)
     if args.trial:
-        print("hub: TRIAL MODE: every student's server runs under this one Unix account; students can read "
-              "and change each other's files. Not for a class.")
+        print(
+            "hub: TRIAL MODE: every student's server runs under this one Unix account; students can read "
+            "and change each other's files. Not for a class."
+        )
     try:
         hub.start()
     except (RuntimeError, TimeoutError, FileNotFoundError) as e:

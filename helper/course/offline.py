@@ -312,10 +312,7 @@ def _prune_css(css: str, used: set[str]) -> str:
         else:
             # Keep a rule if one of its selectors can match: every class it requires is in the
             # page (classes inside :not()/:is()/:where()/:has() are not required).
-            keep = any(
-                all(c in used for c in _CLASS.findall(_PSEUDO_ARGS.split(sel)[0]))
-                for sel in prelude.split(",")
-            )
+            keep = any(all(c in used for c in _CLASS.findall(_PSEUDO_ARGS.split(sel)[0])) for sel in prelude.split(","))
             if keep:
                 out.append(f"{prelude}{{{body}}}")
     return "\n".join(out)

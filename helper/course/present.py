@@ -65,7 +65,9 @@ def lab_command(port: int, root_dir: Path, *, allow_root: bool = False, open_bro
     if not 0 < port < 65536:
         raise ValueError(f"port must be in 1..65535; got {port}")
     cmd = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--ip={HOST}",
         f"--port={port}",
         f"--ServerApp.root_dir={root_dir}",

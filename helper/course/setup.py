@@ -135,7 +135,11 @@ def check_venv(venv: Path) -> bool:
         return True
     if (venv / "pyvenv.cfg").is_file() and ((venv / MARKER).is_file() or venv == (ROOT / ".venv").resolve()):
         return not venv_python(venv).exists()
-    what = "a virtual environment made by something else" if (venv / "pyvenv.cfg").is_file() else "a folder with other files"
+    what = (
+        "a virtual environment made by something else"
+        if (venv / "pyvenv.cfg").is_file()
+        else "a folder with other files"
+    )
     raise ValueError(f"--venv {venv} is {what}; give a new folder (this script installs only into venvs it made)")
 
 

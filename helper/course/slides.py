@@ -37,7 +37,8 @@ from traitlets.config import Config
 
 from helper.course import ASSETS, shown
 from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
-from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks as course_notebooks
+from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW
+from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.offline import (
     LIVE_WIDGET_MODULE,
     check_offline,
@@ -69,7 +70,6 @@ REVEAL_FILES = (
 )
 
 
-
 class WidgetSnapshotPreprocessor(Preprocessor):
     """Keep live explorers live; replace every other widget by the static fallback in its bundle.
 
@@ -83,7 +83,9 @@ class WidgetSnapshotPreprocessor(Preprocessor):
     indices); ``resources["live_widgets"]`` counts the widget views kept.
     """
 
-    live = Bool(True, help="keep anywidget explorers live (the deck carries their state and the widget host)").tag(config=True)
+    live = Bool(True, help="keep anywidget explorers live (the deck carries their state and the widget host)").tag(
+        config=True
+    )
 
     def preprocess(self, nb, resources):
         state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -173,7 +175,7 @@ def split_for_slide(markdown: str, limit: int = MAX_SLIDE_WORDS) -> tuple[str, s
                 break
             head.append(unit)
             words += prose_words(unit)
-        rest = [joiner.join(units[len(head):])] + blocks[index + 1 :]
+        rest = [joiner.join(units[len(head) :])] + blocks[index + 1 :]
         if head:
             shown.append(joiner.join(head))
         elif shown and shown[-1].rstrip().endswith(":") and prose_words(shown[-1]):
@@ -438,7 +440,6 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
         check_offline(deck.path, "deck")
     write_index(out, decks)
     return decks
-
 
 
 def main(argv: list[str] | None = None) -> int:

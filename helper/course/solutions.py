@@ -76,7 +76,7 @@ def solve(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, list[str], 
         if not ANSWER_LINE.search(cell.source):
             raise ValueError(f"the exercise cell of {key!r} has no 'answer = ...' line to replace")
         code, oracle = solution_code(key)
-        cell.source = ANSWER_LINE.sub(lambda _: f"# Worked solution\n{code}", cell.source, count=1)
+        cell.source = ANSWER_LINE.sub(lambda _, code=code: f"# Worked solution\n{code}", cell.source, count=1)
         cell.outputs = []
         keys.append(key)
         if oracle:

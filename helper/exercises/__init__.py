@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -128,9 +129,7 @@ def exercise(
     def register(fn: Callable[[], Any]) -> Callable[[], Any]:
         if key in EXERCISES:
             raise ValueError(f"exercise {key!r} is registered twice")
-        EXERCISES[key] = Exercise(
-            key, fn, hints, rtol, atol, solution.strip(), bool(transfer), shape, tuple(mistakes)
-        )
+        EXERCISES[key] = Exercise(key, fn, hints, rtol, atol, solution.strip(), bool(transfer), shape, tuple(mistakes))
         return fn
 
     return register
@@ -401,8 +400,10 @@ def _rounded_from(a: float, e: float) -> bool:
     for digits in range(1, max(_SIG_DIGITS) + 1):
         if _same(a, _round_sig(a, digits)):
             # e itself needs more digits (else a is not "rounded", just wrong), and a is e rounded or cut
-            return digits in _SIG_DIGITS and not _same(e, _round_sig(e, digits)) and (
-                _same(a, _round_sig(e, digits)) or _same(a, _round_sig(e, digits, truncate=True))
+            return (
+                digits in _SIG_DIGITS
+                and not _same(e, _round_sig(e, digits))
+                and (_same(a, _round_sig(e, digits)) or _same(a, _round_sig(e, digits, truncate=True)))
             )
     return False
 

@@ -18,7 +18,7 @@ _FOX, _P_FOX = 2, 0.9
 
 def _others_lse() -> float:
     """LSE of the three logits that are not the fox's."""
-    return torch.cat([_PHOTO[:_FOX], _PHOTO[_FOX + 1:]]).logsumexp(dim=0).item()
+    return torch.cat([_PHOTO[:_FOX], _PHOTO[_FOX + 1 :]]).logsumexp(dim=0).item()
 
 
 @exercise(
@@ -34,11 +34,17 @@ def _others_lse() -> float:
     rtol=0.0,
     atol=0.05,
     mistakes=(
-        Mistake("log-odds alone", lambda: math.log(_P_FOX / (1 - _P_FOX)),
-                "log(0.9 / 0.1) is the logit of a yes/no model; here the fox competes with three other classes, "
-                "so their exponentials count too."),
-        Mistake("cat only", lambda: math.log(_P_FOX / (1 - _P_FOX)) + _PHOTO[0].item(),
-                "that beats the cat alone 9 to 1; the dog and the owl keep some probability too."),
+        Mistake(
+            "log-odds alone",
+            lambda: math.log(_P_FOX / (1 - _P_FOX)),
+            "log(0.9 / 0.1) is the logit of a yes/no model; here the fox competes with three other classes, "
+            "so their exponentials count too.",
+        ),
+        Mistake(
+            "cat only",
+            lambda: math.log(_P_FOX / (1 - _P_FOX)) + _PHOTO[0].item(),
+            "that beats the cat alone 9 to 1; the dog and the owl keep some probability too.",
+        ),
         Mistake("probability", lambda: _P_FOX, "the question asks for the fox's logit, not its probability."),
     ),
 )
@@ -59,10 +65,15 @@ _Z = torch.tensor([2.0, 1.0, 0.1])
     ),
     solution="answer = ex_logits.exp() / ex_logits.exp().sum()",
     mistakes=(
-        Mistake("no exp", lambda: _Z / _Z.sum(),
-                "you divided the logits by their sum without exponentiating: a negative logit would give a "
-                "negative 'probability'."),
-        Mistake("exp only", lambda: _Z.exp(), "these are the exponentials; divide them by their sum so they add up to 1."),
+        Mistake(
+            "no exp",
+            lambda: _Z / _Z.sum(),
+            "you divided the logits by their sum without exponentiating: a negative logit would give a "
+            "negative 'probability'.",
+        ),
+        Mistake(
+            "exp only", lambda: _Z.exp(), "these are the exponentials; divide them by their sum so they add up to 1."
+        ),
     ),
 )
 def _softmax_by_hand() -> torch.Tensor:
@@ -78,7 +89,11 @@ def _softmax_by_hand() -> torch.Tensor:
     solution="answer = 1 / 4",
     transfer=True,
     mistakes=(
-        Mistake("logit shared", lambda: 7.5 / 4, "probabilities do not depend on the logits' size, only on their differences."),
+        Mistake(
+            "logit shared",
+            lambda: 7.5 / 4,
+            "probabilities do not depend on the logits' size, only on their differences.",
+        ),
         Mistake("exp", lambda: math.exp(7.5), "that is one exponential; divide it by the sum of all four."),
     ),
 )
@@ -94,8 +109,11 @@ def _equal_logits() -> float:
     ),
     solution="answer = (ex_logits / ex_T).exp() / (ex_logits / ex_T).exp().sum()",
     mistakes=(
-        Mistake("times T", lambda: torch.softmax(_Z * 0.5, dim=0),
-                "you multiplied by T; the logits are divided by it (z / T), so T = 0.5 doubles them."),
+        Mistake(
+            "times T",
+            lambda: torch.softmax(_Z * 0.5, dim=0),
+            "you multiplied by T; the logits are divided by it (z / T), so T = 0.5 doubles them.",
+        ),
         Mistake("T = 1", lambda: torch.softmax(_Z, dim=0), "that is the softmax at T = 1; the temperature changes it."),
     ),
 )
@@ -115,8 +133,11 @@ def _temperature() -> torch.Tensor:
     "          torch.allclose(torch.softmax(2 * ex_logits, dim=0), same)]",
     transfer=True,
     mistakes=(
-        Mistake("scale cancels", lambda: [True, True],
-                "the shift is right, but a scale does not cancel: 2z is the temperature T = 0.5."),
+        Mistake(
+            "scale cancels",
+            lambda: [True, True],
+            "the shift is right, but a scale does not cancel: 2z is the temperature T = 0.5.",
+        ),
     ),
 )
 def _shift_changes_nothing() -> list[bool]:
@@ -140,10 +161,16 @@ _PROBS = torch.tensor([0.7, 0.2, 0.1], dtype=torch.float64)
     solution="answer = torch.log(ex_probs / ex_probs[-1])",
     transfer=True,
     mistakes=(
-        Mistake("log p", lambda: _PROBS.log(),
-                "log p gives the right softmax but its last logit is log 0.1, not 0: subtract it from every entry."),
-        Mistake("logit per class", lambda: torch.logit(_PROBS),
-                "log(p / (1 - p)) is the logit of a yes/no model; with three classes use ratios p_i / p_2."),
+        Mistake(
+            "log p",
+            lambda: _PROBS.log(),
+            "log p gives the right softmax but its last logit is log 0.1, not 0: subtract it from every entry.",
+        ),
+        Mistake(
+            "logit per class",
+            lambda: torch.logit(_PROBS),
+            "log(p / (1 - p)) is the logit of a yes/no model; with three classes use ratios p_i / p_2.",
+        ),
         Mistake("ratio", lambda: _PROBS / _PROBS[-1], "those are the odds p_i / p_2; a logit difference is their log."),
     ),
 )

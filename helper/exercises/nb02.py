@@ -28,8 +28,11 @@ answer = log_max - ex_row.double().logsumexp(dim=0)
     rtol=0.0,
     atol=0.01,
     mistakes=(
-        Mistake("largest logit", lambda: _LOG_MAX32 - _ROW0.max().item(),
-                "that is where the largest single e^{z} overflows; the sum of all five overflows a little earlier."),
+        Mistake(
+            "largest logit",
+            lambda: _LOG_MAX32 - _ROW0.max().item(),
+            "that is where the largest single e^{z} overflows; the sum of all five overflows a little earlier.",
+        ),
         Mistake("log max", lambda: _LOG_MAX32, "that is where e^{b} alone overflows; the row's logits add to it."),
     ),
 )
@@ -55,7 +58,11 @@ answer = int(torch.floor(log_max - torch.log(torch.tensor(float(ex_C), dtype=tor
     atol=0.0,
     mistakes=(
         Mistake("one term", lambda: 89, "89 is where one e^z overflows; the sum of 1000 of them overflows sooner."),
-        Mistake("last finite", lambda: 81, "at 81 the sum is still finite: the question asks for the first whole z where it is inf."),
+        Mistake(
+            "last finite",
+            lambda: 81,
+            "at 81 the sum is still finite: the question asks for the first whole z where it is inf.",
+        ),
     ),
 )
 def _overflow_float32() -> int:
@@ -81,8 +88,11 @@ answer = m + (ex_z - m).exp().sum().log()
 """,
     rtol=1e-6,
     mistakes=(
-        Mistake("m not added back", lambda: (_BIG - _BIG.max()).exp().sum().log(),
-                "that is LSE(z - m); add m back: LSE(z) = m + LSE(z - m)."),
+        Mistake(
+            "m not added back",
+            lambda: (_BIG - _BIG.max()).exp().sum().log(),
+            "that is LSE(z - m); add m back: LSE(z) = m + LSE(z - m).",
+        ),
     ),
 )
 def _max_trick() -> float:
@@ -103,10 +113,17 @@ _WIDE = torch.tensor([[1000.0, 0.0, -1000.0], [-50.0, -50.0, -50.0]])
     ),
     solution="answer = ex_logits - ex_logits.logsumexp(dim=1, keepdim=True)",
     mistakes=(
-        Mistake("over the batch", lambda: _WIDE - _WIDE.logsumexp(dim=0, keepdim=True),
-                "that takes the LSE down each column, over the examples; log-probabilities need it along each row, "
-                "over the classes (dim=1)."),
-        Mistake("probabilities", lambda: torch.softmax(_WIDE, dim=1), "these are probabilities; the exercise asks for their logs."),
+        Mistake(
+            "over the batch",
+            lambda: _WIDE - _WIDE.logsumexp(dim=0, keepdim=True),
+            "that takes the LSE down each column, over the examples; log-probabilities need it along each row, "
+            "over the classes (dim=1).",
+        ),
+        Mistake(
+            "probabilities",
+            lambda: torch.softmax(_WIDE, dim=1),
+            "these are probabilities; the exercise asks for their logs.",
+        ),
     ),
 )
 def _log_softmax() -> torch.Tensor:
@@ -134,8 +151,11 @@ answer = d
     rtol=0.0,
     atol=0.0,
     mistakes=(
-        Mistake("one other class", lambda: 7,
-                "e^{-7} < 0.001 holds for one other class; here three classes each add e^{-d}."),
+        Mistake(
+            "one other class",
+            lambda: 7,
+            "e^{-7} < 0.001 holds for one other class; here three classes each add e^{-d}.",
+        ),
         Mistake("rounded", lambda: 8, "at d = 8 the gap is still just above 0.001: compute it."),
     ),
 )
@@ -166,7 +186,11 @@ _ZS = torch.tensor([-800.0, -20.0, 0.0, 20.0, 800.0], dtype=torch.float64)
     mistakes=(
         Mistake("sign", lambda: F.softplus(_ZS), "log sigma(z) is never positive: check the sign."),
         Mistake("flipped z", lambda: F.logsigmoid(-_ZS), "that is log sigma(-z) = log(1 - sigma(z)), the other class."),
-        Mistake("probability", lambda: torch.sigmoid(_ZS), "these are the probabilities sigma(z); the exercise asks for their logs."),
+        Mistake(
+            "probability",
+            lambda: torch.sigmoid(_ZS),
+            "these are the probabilities sigma(z); the exercise asks for their logs.",
+        ),
     ),
 )
 def _stable_logsigmoid() -> torch.Tensor:

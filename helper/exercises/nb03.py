@@ -77,12 +77,21 @@ def _gather_flat() -> torch.Tensor:
     ),
     solution="answer = -ex_logprobs[torch.arange(len(ex_targets)), ex_targets].mean()",
     mistakes=(
-        Mistake("sign", lambda: _logprobs()[_ROWS, _TARGETS].mean(),
-                "the sign: a loss is minus the log-probability, so it is positive."),
-        Mistake("sum vs mean", lambda: -_logprobs()[_ROWS, _TARGETS].sum(),
-                "that is the sum over the batch (reduction='sum'); the default 'mean' divides by N."),
-        Mistake("logprobs[:, targets]", lambda: -_logprobs()[:, _TARGETS].mean(),
-                "that averages a (3, 3) matrix, logprobs[:, targets]: every target's column from every row."),
+        Mistake(
+            "sign",
+            lambda: _logprobs()[_ROWS, _TARGETS].mean(),
+            "the sign: a loss is minus the log-probability, so it is positive.",
+        ),
+        Mistake(
+            "sum vs mean",
+            lambda: -_logprobs()[_ROWS, _TARGETS].sum(),
+            "that is the sum over the batch (reduction='sum'); the default 'mean' divides by N.",
+        ),
+        Mistake(
+            "logprobs[:, targets]",
+            lambda: -_logprobs()[:, _TARGETS].mean(),
+            "that averages a (3, 3) matrix, logprobs[:, targets]: every target's column from every row.",
+        ),
     ),
 )
 def _mean_loss() -> float:
@@ -130,12 +139,13 @@ def _gather_seq() -> torch.Tensor:
     atol=0.5,
     transfer=True,
     mistakes=(
-        Mistake("int64", lambda: _N_BIG * _C_BIG * 8,
-                "that is the size of F.one_hot's int64 matrix (8 bytes per entry); the question asks for float32."),
-        Mistake("MiB", lambda: _N_BIG * _C_BIG * 4 / 2**20,
-                "that is in mebibytes; the question asks for bytes."),
-        Mistake("entries", lambda: _N_BIG * _C_BIG,
-                "that counts entries; each float32 entry takes several bytes."),
+        Mistake(
+            "int64",
+            lambda: _N_BIG * _C_BIG * 8,
+            "that is the size of F.one_hot's int64 matrix (8 bytes per entry); the question asks for float32.",
+        ),
+        Mistake("MiB", lambda: _N_BIG * _C_BIG * 4 / 2**20, "that is in mebibytes; the question asks for bytes."),
+        Mistake("entries", lambda: _N_BIG * _C_BIG, "that counts entries; each float32 entry takes several bytes."),
     ),
 )
 def _onehot_bytes() -> int:

@@ -45,13 +45,18 @@ def _smoothed(q_weights: torch.Tensor) -> torch.Tensor:
     solution="ex_per = -torch.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]\n"
     "answer = (ex_weight[ex_targets] * ex_per).sum() / ex_weight[ex_targets].sum()",
     mistakes=(
-        Mistake("divided by N", lambda: (_WEIGHT[_TARGETS] * _per_example()).mean(),
-                "you divided the weighted sum by N = 4; with class weights 'mean' divides by the sum of "
-                "the targets' weights."),
-        Mistake("unweighted", lambda: _per_example().mean(),
-                "that is the plain mean, without the class weights."),
-        Mistake("sum", lambda: (_WEIGHT[_TARGETS] * _per_example()).sum(),
-                "that is the weighted sum (reduction='sum'); 'mean' divides it by the summed target weights."),
+        Mistake(
+            "divided by N",
+            lambda: (_WEIGHT[_TARGETS] * _per_example()).mean(),
+            "you divided the weighted sum by N = 4; with class weights 'mean' divides by the sum of "
+            "the targets' weights.",
+        ),
+        Mistake("unweighted", lambda: _per_example().mean(), "that is the plain mean, without the class weights."),
+        Mistake(
+            "sum",
+            lambda: (_WEIGHT[_TARGETS] * _per_example()).sum(),
+            "that is the weighted sum (reduction='sum'); 'mean' divides it by the summed target weights.",
+        ),
     ),
 )
 def _weighted_mean() -> float:
@@ -68,17 +73,27 @@ def _weighted_mean() -> float:
     solution="ex_q = (1 - ex_eps) * F.one_hot(ex_targets, 3) + ex_eps / 3\n"
     "answer = -(ex_q * torch.log_softmax(ex_logits, dim=1)).sum(dim=1)",
     mistakes=(
-        Mistake("no smoothing", _per_example,
-                "that is the loss without smoothing: the target still holds 1 instead of 1 - eps + eps / C."),
+        Mistake(
+            "no smoothing",
+            _per_example,
+            "that is the loss without smoothing: the target still holds 1 instead of 1 - eps + eps / C.",
+        ),
         Mistake(
             "eps/(C-1)",
-            lambda: -(((1 - _EPS) * F.one_hot(_TARGETS, _C) + _EPS / (_C - 1) * (1 - F.one_hot(_TARGETS, _C)))
-                      * torch.log_softmax(_LOGITS, dim=1)).sum(dim=1),
+            lambda: (
+                -(
+                    ((1 - _EPS) * F.one_hot(_TARGETS, _C) + _EPS / (_C - 1) * (1 - F.one_hot(_TARGETS, _C)))
+                    * torch.log_softmax(_LOGITS, dim=1)
+                ).sum(dim=1)
+            ),
             "you shared eps among the wrong classes only (eps / (C - 1)); PyTorch spreads it over all C "
             "classes, the target included.",
         ),
-        Mistake("mean", lambda: F.cross_entropy(_LOGITS, _TARGETS, label_smoothing=_EPS),
-                "one number: that is the mean; the question asks for each example's loss."),
+        Mistake(
+            "mean",
+            lambda: F.cross_entropy(_LOGITS, _TARGETS, label_smoothing=_EPS),
+            "one number: that is the mean; the question asks for each example's loss.",
+        ),
     ),
 )
 def _label_smoothing() -> torch.Tensor:
@@ -89,20 +104,28 @@ def _label_smoothing() -> torch.Tensor:
     "04.grad_ignored",
     hint=(
         "a (4, 3) tensor: an ignored example adds nothing to the loss, so what is its row of the gradient?",
-        "the other rows are p - onehot(y), and 'mean' divides them by the number of examples that count, "
-        "not by N.",
+        "the other rows are p - onehot(y), and 'mean' divides them by the number of examples that count, not by N.",
     ),
     solution="ex_kept = ex_padded_targets != -100\n"
     "ex_onehot = F.one_hot(ex_padded_targets.clamp(min=0), 3) * ex_kept.unsqueeze(1)\n"
     "answer = (torch.softmax(ex_logits, dim=1) - ex_onehot) * ex_kept.unsqueeze(1) / ex_kept.sum()",
     transfer=True,
     mistakes=(
-        Mistake("divided by N", lambda: _p_minus_onehot(_PADDED) * (_PADDED >= 0).unsqueeze(1) / 4,
-                "you divided by N = 4; 'mean' divides by the number of targets that are not ignored."),
-        Mistake("no 1/N", lambda: _p_minus_onehot(_PADDED) * (_PADDED >= 0).unsqueeze(1),
-                "right up to a factor: under 'mean' every row is divided by the number of counted examples."),
-        Mistake("ignored row p", lambda: _p_minus_onehot(_PADDED) / 3,
-                "the ignored row is not zero: an ignored example adds nothing to the loss, so its gradient is 0."),
+        Mistake(
+            "divided by N",
+            lambda: _p_minus_onehot(_PADDED) * (_PADDED >= 0).unsqueeze(1) / 4,
+            "you divided by N = 4; 'mean' divides by the number of targets that are not ignored.",
+        ),
+        Mistake(
+            "no 1/N",
+            lambda: _p_minus_onehot(_PADDED) * (_PADDED >= 0).unsqueeze(1),
+            "right up to a factor: under 'mean' every row is divided by the number of counted examples.",
+        ),
+        Mistake(
+            "ignored row p",
+            lambda: _p_minus_onehot(_PADDED) / 3,
+            "the ignored row is not zero: an ignored example adds nothing to the loss, so its gradient is 0.",
+        ),
     ),
 )
 def _grad_ignored() -> torch.Tensor:
@@ -127,9 +150,11 @@ def _grad_ignored() -> torch.Tensor:
     mistakes=(
         Mistake(
             "target weight only",
-            lambda: _WEIGHT[_TARGETS].unsqueeze(1)
-            * (torch.softmax(_LOGITS, dim=1) - ((1 - _EPS) * F.one_hot(_TARGETS, _C) + _EPS / _C))
-            / _WEIGHT[_TARGETS].sum(),
+            lambda: (
+                _WEIGHT[_TARGETS].unsqueeze(1)
+                * (torch.softmax(_LOGITS, dim=1) - ((1 - _EPS) * F.one_hot(_TARGETS, _C) + _EPS / _C))
+                / _WEIGHT[_TARGETS].sum()
+            ),
             "you scaled the whole row p - q by the target's weight; PyTorch weights each class's smoothing share "
             "eps / C by that class's own weight.",
         ),

@@ -50,12 +50,22 @@ answer = -(q_target * torch.log(q_target)).sum()  # H(q): the KL part can reach 
     rtol=2e-3,
     atol=0.0,
     mistakes=(
-        Mistake("zero", lambda: 0.0, "0 needs a one-hot target; with a smoothed q the loss cannot go below "
-                "the part that does not depend on the logits."),
-        Mistake("kl", lambda: F.kl_div(F.log_softmax(_lesson_z(), 0), _lesson_q(), reduction="sum").item(),
-                "that is the KL part at the start; moving the logits can remove it, so it is not what stays."),
-        Mistake("start", lambda: F.cross_entropy(_lesson_z(), _lesson_q()).item(),
-                "that is the loss at the start; the logits can still lower it."),
+        Mistake(
+            "zero",
+            lambda: 0.0,
+            "0 needs a one-hot target; with a smoothed q the loss cannot go below "
+            "the part that does not depend on the logits.",
+        ),
+        Mistake(
+            "kl",
+            lambda: F.kl_div(F.log_softmax(_lesson_z(), 0), _lesson_q(), reduction="sum").item(),
+            "that is the KL part at the start; moving the logits can remove it, so it is not what stays.",
+        ),
+        Mistake(
+            "start",
+            lambda: F.cross_entropy(_lesson_z(), _lesson_q()).item(),
+            "that is the loss at the start; the logits can still lower it.",
+        ),
     ),
 )
 def _predict_floor() -> float:
@@ -70,10 +80,16 @@ def _predict_floor() -> float:
     ),
     solution="answer = (ex_q * torch.log(1 / ex_q)).sum() / torch.log(torch.tensor(2.0))",
     mistakes=(
-        Mistake("nats", lambda: torch.special.entr(_Q).sum().item(),
-                "that is the entropy in nats (natural log); the question asks for bits."),
-        Mistake("sign", lambda: -torch.special.entr(_Q).sum().item() / math.log(2),
-                "an entropy is never negative: the surprise is MINUS log q."),
+        Mistake(
+            "nats",
+            lambda: torch.special.entr(_Q).sum().item(),
+            "that is the entropy in nats (natural log); the question asks for bits.",
+        ),
+        Mistake(
+            "sign",
+            lambda: -torch.special.entr(_Q).sum().item() / math.log(2),
+            "an entropy is never negative: the surprise is MINUS log q.",
+        ),
         Mistake("uniform", lambda: 2.0, "2 bits is the entropy of a uniform choice among four; ex_q is not uniform."),
     ),
 )
@@ -101,10 +117,16 @@ answer = -(q_smooth * torch.log(q_smooth)).sum()  # H(q): the loss when softmax(
 """,
     mistakes=(
         Mistake("zero", lambda: 0.0, "0 is the floor without smoothing; with it, the target itself has entropy."),
-        Mistake("eps over C-1", lambda: _smoothed(_C, _EPS, _EPS / (_C - 1)),
-                "PyTorch spreads eps over all C classes (eps/C each, the true class included), not over the other C - 1."),
-        Mistake("lesson", lambda: _smoothed(3, 0.1, 0.1 / 3),
-                "that is the lesson's floor (C = 3, eps = 0.1); this exercise has ex_C = 4 and ex_eps = 0.2."),
+        Mistake(
+            "eps over C-1",
+            lambda: _smoothed(_C, _EPS, _EPS / (_C - 1)),
+            "PyTorch spreads eps over all C classes (eps/C each, the true class included), not over the other C - 1.",
+        ),
+        Mistake(
+            "lesson",
+            lambda: _smoothed(3, 0.1, 0.1 / 3),
+            "that is the lesson's floor (C = 3, eps = 0.1); this exercise has ex_C = 4 and ex_eps = 0.2.",
+        ),
     ),
 )
 def _smoothing_floor() -> float:
@@ -132,12 +154,21 @@ answer = torch.exp(ex_mean_ce)
 """,
     transfer=True,
     mistakes=(
-        Mistake("padding in the count", lambda: math.exp(_per_position().sum().item() / 5),
-                "the padding position adds 0 to the sum but still counts in your divisor: divide by the 4 real positions."),
-        Mistake("mean of exp", lambda: _per_position()[:4].exp().mean().item(),
-                "that is the mean of per-position exp(loss); perplexity is exp of the mean loss."),
-        Mistake("no exp", lambda: _per_position()[:4].mean().item(),
-                "that is the mean cross-entropy itself; perplexity is its exp."),
+        Mistake(
+            "padding in the count",
+            lambda: math.exp(_per_position().sum().item() / 5),
+            "the padding position adds 0 to the sum but still counts in your divisor: divide by the 4 real positions.",
+        ),
+        Mistake(
+            "mean of exp",
+            lambda: _per_position()[:4].exp().mean().item(),
+            "that is the mean of per-position exp(loss); perplexity is exp of the mean loss.",
+        ),
+        Mistake(
+            "no exp",
+            lambda: _per_position()[:4].mean().item(),
+            "that is the mean cross-entropy itself; perplexity is its exp.",
+        ),
     ),
 )
 def _perplexity() -> float:
@@ -166,14 +197,26 @@ answer = ex_T * (student_p - teacher_q) / len(ex_student)  # T^2 * (p_T - q_T) /
 """,
     transfer=True,
     mistakes=(
-        Mistake("no T^2", lambda: _distill_grad(1 / _T),
-                "that is the gradient of the KL alone, (p_T - q_T) / T per example; the loss is multiplied by T^2."),
-        Mistake("no 1/N", lambda: _distill_grad(_T, per_example=True),
-                "'batchmean' averages over the examples: divide by their number."),
-        Mistake("sign", lambda: _distill_grad(_T, sign=-1.0),
-                "the sign is flipped: the gradient points from the teacher's probabilities to the student's."),
-        Mistake("T = 1", lambda: (F.softmax(_STUDENT, 1) - F.softmax(_TEACHER, 1)) / len(_STUDENT),
-                "both softmaxes take the logits divided by ex_T, and the chain rule through z / T brings a 1/T."),
+        Mistake(
+            "no T^2",
+            lambda: _distill_grad(1 / _T),
+            "that is the gradient of the KL alone, (p_T - q_T) / T per example; the loss is multiplied by T^2.",
+        ),
+        Mistake(
+            "no 1/N",
+            lambda: _distill_grad(_T, per_example=True),
+            "'batchmean' averages over the examples: divide by their number.",
+        ),
+        Mistake(
+            "sign",
+            lambda: _distill_grad(_T, sign=-1.0),
+            "the sign is flipped: the gradient points from the teacher's probabilities to the student's.",
+        ),
+        Mistake(
+            "T = 1",
+            lambda: (F.softmax(_STUDENT, 1) - F.softmax(_TEACHER, 1)) / len(_STUDENT),
+            "both softmaxes take the logits divided by ex_T, and the chain rule through z / T brings a 1/T.",
+        ),
     ),
 )
 def _distill_grad_expected() -> torch.Tensor:

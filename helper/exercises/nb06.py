@@ -47,11 +47,21 @@ def _predict_no_jump() -> bool:
     solution="answer = torch.logit(torch.tensor(ex_p))  # log(p / (1 - p)), the log-odds of class 1",
     transfer=True,
     mistakes=(
-        Mistake("log p", lambda: math.log(_P_CLASS_1), "that is log p, a log-probability; the logit gap is the "
-                "log of the odds p / (1 - p)."),
-        Mistake("odds", lambda: _P_CLASS_1 / (1 - _P_CLASS_1), "that is the odds p / (1 - p) itself; the logit gap is its log."),
-        Mistake("sign", lambda: -math.log(_P_CLASS_1 / (1 - _P_CLASS_1)),
-                "class 1 is the likelier one, so its logit is the larger: z1 - z0 is positive."),
+        Mistake(
+            "log p",
+            lambda: math.log(_P_CLASS_1),
+            "that is log p, a log-probability; the logit gap is the log of the odds p / (1 - p).",
+        ),
+        Mistake(
+            "odds",
+            lambda: _P_CLASS_1 / (1 - _P_CLASS_1),
+            "that is the odds p / (1 - p) itself; the logit gap is its log.",
+        ),
+        Mistake(
+            "sign",
+            lambda: -math.log(_P_CLASS_1 / (1 - _P_CLASS_1)),
+            "class 1 is the likelier one, so its logit is the larger: z1 - z0 is positive.",
+        ),
     ),
 )
 def _log_odds() -> float:
@@ -82,11 +92,19 @@ answer = loss_zero - loss_prior
 """,
     transfer=True,
     mistakes=(
-        Mistake("prior loss", lambda: _bce_const(math.log(_PI / (1 - _PI)), _PI),
-                "that is the first loss at the prior bias; the question asks how much lower it is than at bias 0."),
-        Mistake("zero loss", lambda: math.log(2), "that is the first loss at bias 0; subtract the loss at the prior bias."),
-        Mistake("log pi", lambda: math.log(2) - _bce_const(math.log(_PI), _PI),
-                "with one logit the prior bias is the log-ODDS log(pi / (1 - pi)), not log pi."),
+        Mistake(
+            "prior loss",
+            lambda: _bce_const(math.log(_PI / (1 - _PI)), _PI),
+            "that is the first loss at the prior bias; the question asks how much lower it is than at bias 0.",
+        ),
+        Mistake(
+            "zero loss", lambda: math.log(2), "that is the first loss at bias 0; subtract the loss at the prior bias."
+        ),
+        Mistake(
+            "log pi",
+            lambda: math.log(2) - _bce_const(math.log(_PI), _PI),
+            "with one logit the prior bias is the log-ODDS log(pi / (1 - pi)), not log pi.",
+        ),
     ),
 )
 def _prior_savings() -> float:
@@ -101,10 +119,16 @@ def _prior_savings() -> float:
     ),
     solution="answer = -(ex_pos_weight * ex_y * F.logsigmoid(ex_z) + (1 - ex_y) * F.logsigmoid(-ex_z))",
     mistakes=(
-        Mistake("both terms", lambda: _PW * F.binary_cross_entropy_with_logits(_PW_Z, _PW_Y, reduction="none"),
-                "pos_weight scales only the positive term; you weighted the y = 0 term too."),
-        Mistake("unweighted", lambda: F.binary_cross_entropy_with_logits(_PW_Z, _PW_Y, reduction="none"),
-                "that is the loss without pos_weight: the positive entries should be 3 times larger."),
+        Mistake(
+            "both terms",
+            lambda: _PW * F.binary_cross_entropy_with_logits(_PW_Z, _PW_Y, reduction="none"),
+            "pos_weight scales only the positive term; you weighted the y = 0 term too.",
+        ),
+        Mistake(
+            "unweighted",
+            lambda: F.binary_cross_entropy_with_logits(_PW_Z, _PW_Y, reduction="none"),
+            "that is the loss without pos_weight: the positive entries should be 3 times larger.",
+        ),
     ),
 )
 def _pos_weight() -> torch.Tensor:
@@ -124,12 +148,18 @@ def _pos_weight() -> torch.Tensor:
     rtol=1e-4,
     atol=0.0,
     mistakes=(
-        Mistake("lost 2e-9", lambda: _SB_Z.clamp(min=0) - _SB_Z * _SB_Y + torch.log(1 + torch.exp(-_SB_Z.abs())),
-                "your loss is 0 at z = 20, y = 1, where it is about 2e-9 (compared with a relative tolerance): "
-                "float32 rounds 1 + 2e-9 to 1. If you wrote log(1 + ...), use torch.log1p; if you subtracted y z "
-                "from softplus(z), the two cancel: split the softplus into max(z, 0) and a log1p term first."),
-        Mistake("clamped", lambda: F.binary_cross_entropy(torch.sigmoid(_SB_Z), _SB_Y, reduction="none"),
-                "that is BCELoss on sigmoid(z): finite only because it clamps each log at -100 (100 at z = 60)."),
+        Mistake(
+            "lost 2e-9",
+            lambda: _SB_Z.clamp(min=0) - _SB_Z * _SB_Y + torch.log(1 + torch.exp(-_SB_Z.abs())),
+            "your loss is 0 at z = 20, y = 1, where it is about 2e-9 (compared with a relative tolerance): "
+            "float32 rounds 1 + 2e-9 to 1. If you wrote log(1 + ...), use torch.log1p; if you subtracted y z "
+            "from softplus(z), the two cancel: split the softplus into max(z, 0) and a log1p term first.",
+        ),
+        Mistake(
+            "clamped",
+            lambda: F.binary_cross_entropy(torch.sigmoid(_SB_Z), _SB_Y, reduction="none"),
+            "that is BCELoss on sigmoid(z): finite only because it clamps each log at -100 (100 at z = 60).",
+        ),
     ),
 )
 def _stable_bce() -> torch.Tensor:
@@ -144,10 +174,16 @@ def _stable_bce() -> torch.Tensor:
     ),
     solution="answer = (ex_Z.clamp(min=0) - ex_Z * ex_Y + torch.log1p(torch.exp(-ex_Z.abs()))).mean()",
     mistakes=(
-        Mistake("per example", lambda: F.binary_cross_entropy_with_logits(_ML_Z, _ML_Y, reduction="none").sum(1).mean().item(),
-                "you summed the labels of each example, then averaged over examples; 'mean' averages all N x K entries."),
-        Mistake("softmax", lambda: F.cross_entropy(_ML_Z, _ML_Y).item(),
-                "that treats the labels as competing classes (softmax); multi-label asks one yes/no per label."),
+        Mistake(
+            "per example",
+            lambda: F.binary_cross_entropy_with_logits(_ML_Z, _ML_Y, reduction="none").sum(1).mean().item(),
+            "you summed the labels of each example, then averaged over examples; 'mean' averages all N x K entries.",
+        ),
+        Mistake(
+            "softmax",
+            lambda: F.cross_entropy(_ML_Z, _ML_Y).item(),
+            "that treats the labels as competing classes (softmax); multi-label asks one yes/no per label.",
+        ),
     ),
 )
 def _multilabel_mean() -> float:

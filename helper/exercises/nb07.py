@@ -42,9 +42,19 @@ _C_FLOOR = 10
     ),
     solution="answer = F.cross_entropy(torch.eye(ex_C)[:1], torch.tensor([0]))",
     mistakes=(
-        Mistake("no bug", lambda: 0.0, "0 is what a perfect model gets without the bug; with it, the loss stays above a floor."),
-        Mistake("three classes", lambda: math.log(1 + 2 / math.e), "that is the floor for C = 3; this exercise has C = 10."),
-        Mistake("log C", lambda: math.log(_C_FLOOR), "log C is the loss of equal logits; the floor is the limit at a one-hot softmax."),
+        Mistake(
+            "no bug",
+            lambda: 0.0,
+            "0 is what a perfect model gets without the bug; with it, the loss stays above a floor.",
+        ),
+        Mistake(
+            "three classes", lambda: math.log(1 + 2 / math.e), "that is the floor for C = 3; this exercise has C = 10."
+        ),
+        Mistake(
+            "log C",
+            lambda: math.log(_C_FLOOR),
+            "log C is the loss of equal logits; the floor is the limit at a one-hot softmax.",
+        ),
     ),
 )
 def _double_softmax_floor() -> float:
@@ -74,9 +84,15 @@ answer = s[expected_loss.argmin()]
     rtol=1e-4,
     atol=1e-4,
     mistakes=(
-        Mistake("proper", lambda: _ETA[0], "0.6 is where cross-entropy is lowest; the double softmax's loss is "
-                "not a proper scoring rule, so its minimum sits elsewhere."),
-        Mistake("one-hot", lambda: 1.0, "here log(eta_0 / eta_1) is below 1, so the minimum is inside (0, 1), not one-hot."),
+        Mistake(
+            "proper",
+            lambda: _ETA[0],
+            "0.6 is where cross-entropy is lowest; the double softmax's loss is "
+            "not a proper scoring rule, so its minimum sits elsewhere.",
+        ),
+        Mistake(
+            "one-hot", lambda: 1.0, "here log(eta_0 / eta_1) is below 1, so the minimum is inside (0, 1), not one-hot."
+        ),
     ),
 )
 def _double_softmax_minimiser() -> float:
@@ -112,8 +128,11 @@ answer = [ce_A < ce_B, brier_A < brier_B]
 """,
     transfer=True,
     mistakes=(
-        Mistake("ce prefers A", lambda: [True, True],
-                "cross-entropy cannot prefer A: its one confident mistake costs -log 0.001 on its own."),
+        Mistake(
+            "ce prefers A",
+            lambda: [True, True],
+            "cross-entropy cannot prefer A: its one confident mistake costs -log 0.001 on its own.",
+        ),
     ),
 )
 def _ce_vs_brier_ranking() -> list[bool]:

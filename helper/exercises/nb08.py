@@ -19,8 +19,16 @@ _Y = torch.tensor([0, 1, 2, 0])
 _W = torch.tensor([[0.5, -0.5], [0.0, 1.0], [-0.5, 0.0]])
 _B = torch.tensor([0.1, 0.0, -0.1])
 _PROBS = torch.tensor(
-    [[0.95, 0.03, 0.02], [0.91, 0.05, 0.04], [0.15, 0.75, 0.10], [0.20, 0.72, 0.08],
-     [0.10, 0.12, 0.78], [0.55, 0.40, 0.05], [0.30, 0.62, 0.08], [0.04, 0.04, 0.92]]
+    [
+        [0.95, 0.03, 0.02],
+        [0.91, 0.05, 0.04],
+        [0.15, 0.75, 0.10],
+        [0.20, 0.72, 0.08],
+        [0.10, 0.12, 0.78],
+        [0.55, 0.40, 0.05],
+        [0.30, 0.62, 0.08],
+        [0.04, 0.04, 0.92],
+    ]
 )
 _LABELS = torch.tensor([0, 1, 1, 1, 2, 1, 1, 2])
 
@@ -41,8 +49,12 @@ def _grad_W_value() -> torch.Tensor:
     solution="answer = 100 / 300",
     transfer=True,
     mistakes=(
-        Mistake("zero", lambda: 0.0, "equal logits still make a prediction: argmax picks one class, the same "
-                "for every point, and some points are of that class."),
+        Mistake(
+            "zero",
+            lambda: 0.0,
+            "equal logits still make a prediction: argmax picks one class, the same "
+            "for every point, and some points are of that class.",
+        ),
         Mistake("percent", lambda: 100 / 3, "give the accuracy as a fraction between 0 and 1, not in percent."),
     ),
 )
@@ -68,10 +80,16 @@ G = (torch.softmax(ex_X @ ex_W.T + ex_b, dim=1) - F.one_hot(ex_y, 3)) / len(ex_y
 answer = G.T @ ex_X
 """,
     mistakes=(
-        Mistake("sum, not mean", lambda: _grad_W_value() * len(_Y),
-                "that is the gradient of the summed loss: F.cross_entropy averages over the 4 examples."),
-        Mistake("sign", lambda: -_grad_W_value(),
-                "the sign is flipped: the logit gradient is softmax minus one-hot, not one-hot minus softmax."),
+        Mistake(
+            "sum, not mean",
+            lambda: _grad_W_value() * len(_Y),
+            "that is the gradient of the summed loss: F.cross_entropy averages over the 4 examples.",
+        ),
+        Mistake(
+            "sign",
+            lambda: -_grad_W_value(),
+            "the sign is flipped: the logit gradient is softmax minus one-hot, not one-hot minus softmax.",
+        ),
     ),
 )
 def _grad_W() -> torch.Tensor:
@@ -101,9 +119,14 @@ W1, b1 = W1 - ex_lr * G.T @ ex_X, b1 - ex_lr * G.sum(dim=0)
 answer = F.cross_entropy(ex_X @ W1.T + b1, ex_y)
 """,
     mistakes=(
-        Mistake("before the step", lambda: math.log(3), "that is the loss before the step (log 3); take the step first."),
-        Mistake("bias not updated", lambda: _one_step_loss(update_bias=False),
-                "W moved but b did not: b's gradient (the logit gradient summed over examples) is not zero here."),
+        Mistake(
+            "before the step", lambda: math.log(3), "that is the loss before the step (log 3); take the step first."
+        ),
+        Mistake(
+            "bias not updated",
+            lambda: _one_step_loss(update_bias=False),
+            "W moved but b did not: b's gradient (the logit gradient summed over examples) is not zero here.",
+        ),
     ),
 )
 def _one_step() -> float:
@@ -122,11 +145,19 @@ _PRIOR = torch.tensor([0.9, 0.1], dtype=torch.float64)
     solution="answer = -(ex_prior * ex_prior.log()).sum()",
     transfer=True,
     mistakes=(
-        Mistake("log 2", lambda: math.log(2), "log 2 is the first loss at bias 0; with the bias at log pi it is lower."),
-        Mistake("bits", lambda: -(_PRIOR * _PRIOR.log2()).sum().item(),
-                "that is in bits; PyTorch's losses use the natural log (nats)."),
-        Mistake("majority only", lambda: -math.log(0.9),
-                "that is the loss of a class-0 example only; the rare class's examples count too (10 % of them)."),
+        Mistake(
+            "log 2", lambda: math.log(2), "log 2 is the first loss at bias 0; with the bias at log pi it is lower."
+        ),
+        Mistake(
+            "bits",
+            lambda: -(_PRIOR * _PRIOR.log2()).sum().item(),
+            "that is in bits; PyTorch's losses use the natural log (nats).",
+        ),
+        Mistake(
+            "majority only",
+            lambda: -math.log(0.9),
+            "that is the loss of a class-0 example only; the rare class's examples count too (10 % of them).",
+        ),
     ),
 )
 def _prior_first_loss() -> float:
@@ -156,9 +187,12 @@ for k in range(10):
         answer += in_bin.float().mean() * (correct[in_bin].mean() - conf[in_bin].mean()).abs()
 """,
     mistakes=(
-        Mistake("one bin", lambda: abs((_PROBS.argmax(dim=1) == _LABELS).float().mean() - _PROBS.max(dim=1).values.mean()).item(),
-                "that is one global gap (accuracy minus mean confidence over all rows): gaps of opposite sign "
-                "cancel there. Take the gap per bin, then the weighted sum."),
+        Mistake(
+            "one bin",
+            lambda: abs((_PROBS.argmax(dim=1) == _LABELS).float().mean() - _PROBS.max(dim=1).values.mean()).item(),
+            "that is one global gap (accuracy minus mean confidence over all rows): gaps of opposite sign "
+            "cancel there. Take the gap per bin, then the weighted sum.",
+        ),
     ),
 )
 def _ece() -> float:
@@ -171,8 +205,9 @@ _ETA3 = torch.tensor([0.4, 0.35, 0.25], dtype=torch.float64)
 def _bug_minimiser(eta: torch.Tensor) -> torch.Tensor:
     """Minimise sum_c eta_c * CE(p, c) over p with sum(p) = 1 (the double softmax's expected loss), numerically."""
     free = torch.zeros(len(eta) - 1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([free], max_iter=200, tolerance_grad=1e-14, tolerance_change=1e-16,
-                            line_search_fn="strong_wolfe")
+    opt = torch.optim.LBFGS(
+        [free], max_iter=200, tolerance_grad=1e-14, tolerance_change=1e-16, line_search_fn="strong_wolfe"
+    )
 
     def p_of(free: torch.Tensor) -> torch.Tensor:
         return torch.cat([free, (1 - free.sum()).unsqueeze(0)])
@@ -203,14 +238,27 @@ answer = log_eta + (1 - log_eta.sum()) / 3
     rtol=1e-4,
     atol=1e-4,
     mistakes=(
-        Mistake("proper", lambda: _ETA3, "that is eta, where cross-entropy is lowest; the double softmax's loss is "
-                "not a proper scoring rule, so its minimum sits elsewhere."),
-        Mistake("no constant", lambda: _ETA3.log(), "log eta alone does not sum to 1: add the constant that makes "
-                "it a probability vector."),
-        Mistake("sums to 0", lambda: _ETA3.log() - _ETA3.log().mean(),
-                "these sum to 0, not 1: the constant must make p a probability vector."),
-        Mistake("one-hot", lambda: torch.tensor([1.0, 0.0, 0.0]),
-                "here the log-ratios of eta are small, so every entry of the minimiser lies strictly between 0 and 1: not one-hot."),
+        Mistake(
+            "proper",
+            lambda: _ETA3,
+            "that is eta, where cross-entropy is lowest; the double softmax's loss is "
+            "not a proper scoring rule, so its minimum sits elsewhere.",
+        ),
+        Mistake(
+            "no constant",
+            lambda: _ETA3.log(),
+            "log eta alone does not sum to 1: add the constant that makes it a probability vector.",
+        ),
+        Mistake(
+            "sums to 0",
+            lambda: _ETA3.log() - _ETA3.log().mean(),
+            "these sum to 0, not 1: the constant must make p a probability vector.",
+        ),
+        Mistake(
+            "one-hot",
+            lambda: torch.tensor([1.0, 0.0, 0.0]),
+            "here the log-ratios of eta are small, so every entry of the minimiser lies strictly between 0 and 1: not one-hot.",
+        ),
     ),
 )
 def _double_softmax_minimiser() -> torch.Tensor:
@@ -246,14 +294,28 @@ answer = int((eigenvalues.abs() <= tol).sum())
 """,
     transfer=True,
     mistakes=(
-        Mistake("the lesson's", lambda: 3, "3 is the count for the lesson's model with D = 2 features; count the "
-                "directions again for D = 3."),
-        Mistake("classes", lambda: _C_FLAT, "the count does not grow with the classes: a shift must be the same for "
-                "every class, so it is one vector of W's row size plus one number for b."),
-        Mistake("bias only", lambda: 1, "the bias shift is one direction; adding the same vector to every row of W "
-                "gives more."),
-        Mistake("none", lambda: 0, "softmax ignores a common shift of an example's logits, and some changes of W and b "
-                "make exactly such a shift for every example."),
+        Mistake(
+            "the lesson's",
+            lambda: 3,
+            "3 is the count for the lesson's model with D = 2 features; count the directions again for D = 3.",
+        ),
+        Mistake(
+            "classes",
+            lambda: _C_FLAT,
+            "the count does not grow with the classes: a shift must be the same for "
+            "every class, so it is one vector of W's row size plus one number for b.",
+        ),
+        Mistake(
+            "bias only",
+            lambda: 1,
+            "the bias shift is one direction; adding the same vector to every row of W gives more.",
+        ),
+        Mistake(
+            "none",
+            lambda: 0,
+            "softmax ignores a common shift of an example's logits, and some changes of W and b "
+            "make exactly such a shift for every example.",
+        ),
     ),
 )
 def _flat_directions() -> int:
@@ -261,7 +323,7 @@ def _flat_directions() -> int:
     X64 = points.double()
 
     def mean_loss(theta: torch.Tensor) -> torch.Tensor:
-        W, b = theta[: _C_FLAT * _D].view(_C_FLAT, _D), theta[_C_FLAT * _D:]
+        W, b = theta[: _C_FLAT * _D].view(_C_FLAT, _D), theta[_C_FLAT * _D :]
         return F.cross_entropy(X64 @ W.T + b, classes)
 
     n = _C_FLAT * (_D + 1)

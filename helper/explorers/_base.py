@@ -19,8 +19,19 @@ from helper._format import fmt
 from helper.explorers import _esm as _esm_mod
 
 __all__ = [
-    "Explorer", "Control", "encode", "checked", "as_vector", "as_real", "as_index", "as_binary_label", "as_labels",
-    "as_choice", "InputTypeError", "InputValueError", "short",
+    "Explorer",
+    "Control",
+    "encode",
+    "checked",
+    "as_vector",
+    "as_real",
+    "as_index",
+    "as_binary_label",
+    "as_labels",
+    "as_choice",
+    "InputTypeError",
+    "InputValueError",
+    "short",
 ]
 
 
@@ -174,8 +185,9 @@ def as_labels(labels: Any, n: int) -> list[str]:
     if len(labels) != n or not all(isinstance(s, str) for s in labels):
         raise ValueError(f"labels must be {n} strings, one per class; got {short(labels, 80)}")
     if not all(0 < len(s.strip()) and len(s) <= LABEL_MAX_CHARS for s in labels):
-        raise ValueError(f"labels must be non-empty strings of at most {LABEL_MAX_CHARS} characters; "
-                         f"got {short(labels, 80)}")
+        raise ValueError(
+            f"labels must be non-empty strings of at most {LABEL_MAX_CHARS} characters; got {short(labels, 80)}"
+        )
     return list(labels)
 
 
@@ -241,9 +253,18 @@ class Control:
     set outside ``[min, max]`` is clamped to it, as a slider does.
     """
 
-    def __init__(self, owner: Explorer, trait: str, index: int | None = None, *, description: str = "",
-                 min: float | None = None, max: float | None = None, step: float | None = None,
-                 options: list[Any] | None = None) -> None:
+    def __init__(
+        self,
+        owner: Explorer,
+        trait: str,
+        index: int | None = None,
+        *,
+        description: str = "",
+        min: float | None = None,
+        max: float | None = None,
+        step: float | None = None,
+        options: list[Any] | None = None,
+    ) -> None:
         self._owner, self._trait, self._index = owner, trait, index
         self.description, self.min, self.max, self.step, self.options = description, min, max, step, options
 
@@ -254,8 +275,13 @@ class Control:
 
     @value.setter
     def value(self, new: Any) -> None:
-        if (self.min is not None and self.max is not None and isinstance(new, (int, float))
-                and not isinstance(new, bool) and math.isfinite(new)):
+        if (
+            self.min is not None
+            and self.max is not None
+            and isinstance(new, (int, float))
+            and not isinstance(new, bool)
+            and math.isfinite(new)
+        ):
             new = min(max(float(new), self.min), self.max)  # as a slider does (ipywidgets clamps too)
         if self._index is None:
             setattr(self._owner, self._trait, new)

@@ -7,8 +7,8 @@ import math
 from typing import Any
 
 import torch
-import traitlets
 import torch.nn as nn
+import traitlets
 
 from helper import _svg
 from helper._format import fmt
@@ -37,7 +37,11 @@ def verdict(bce: float, bce_logits: float, sig: float, y: int) -> tuple[str, lis
     if abs(gap) <= 1e-6 or abs(gap) / max(abs(bce_logits), 1e-30) <= 1e-4:
         return "agree", ["they agree"]
     if (y == 0 and sig == 1.0) or (y == 1 and sig == 0.0):
-        return "jump", [f"JUMP: sigmoid(z) is exactly {1 - y},", "so BCELoss met log(0) and", f"returned its clamp, {fmt(bce, '.0f')}"]
+        return "jump", [
+            f"JUMP: sigmoid(z) is exactly {1 - y},",
+            "so BCELoss met log(0) and",
+            f"returned its clamp, {fmt(bce, '.0f')}",
+        ]
     what = "1 - sigmoid(z)" if y == 0 else "sigmoid(z)"
     return "drift", [f"DRIFT: BCELoss is {fmt(100 * gap / bce_logits, '+.2f')} % off", f"(float32 rounding of {what})"]
 
@@ -179,8 +183,9 @@ class BinaryExplorer(Explorer):
             zl = zs.tolist()
             self._curves[key] = [
                 _svg.polyline([self._xy(a, b) for a, b in zip(zl, exact)], stroke=_C["sky_blue"], width=3),
-                _svg.polyline([self._xy(a, b) for a, b in zip(zl, clamped)], stroke=_C["vermillion"], width=3,
-                              dash="7 5"),
+                _svg.polyline(
+                    [self._xy(a, b) for a, b in zip(zl, clamped)], stroke=_C["vermillion"], width=3, dash="7 5"
+                ),
             ]
         return self._curves[key]
 
@@ -204,8 +209,9 @@ class BinaryExplorer(Explorer):
         xz, _ = self._xy(st["logit"], 0.0)
         body.append(_svg.line(xz, y0, xz, y0 + ph, stroke=theme.ink, width=1, dash="3 3"))
         body.append(_svg.square(*self._xy(st["logit"], st["bce_loss"]), 7, fill=_C["vermillion"], stroke=theme.ink))
-        body.append(_svg.circle(*self._xy(st["logit"], st["bce_with_logits_loss"]), 6, fill=_C["sky_blue"],
-                                stroke=theme.ink))
+        body.append(
+            _svg.circle(*self._xy(st["logit"], st["bce_with_logits_loss"]), 6, fill=_C["sky_blue"], stroke=theme.ink)
+        )
         # legend
         lx, ly = 420, 40
         body.append(_svg.line(lx, ly - 5, lx + 34, ly - 5, stroke=_C["sky_blue"], width=3))

@@ -125,8 +125,7 @@ class DistributionExplorer(Explorer):
         z = _check_logits(logits)
         n = len(z)
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
-        super().__init__(logits=z, q=q, unit=unit, labels=as_labels(labels, n), named=labels is not None,
-                         lo=lo, hi=hi)
+        super().__init__(logits=z, q=q, unit=unit, labels=as_labels(labels, n), named=labels is not None, lo=lo, hi=hi)
         self._classes = n
         self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
         self.sliders = [Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)]
@@ -183,10 +182,34 @@ class DistributionExplorer(Explorer):
     def _draw(self, st: dict[str, Any], theme: _svg.Theme) -> str:
         labs = self._bar_labels
         body: list[str] = []
-        body += _svg.bars(40, 46, 270, 170, st["q"], labs, theme, lo=0.0, hi=1.0, value_fmt=".3f",
-                          colour=_C["orange"], title="target q")
-        body += _svg.bars(370, 46, 270, 170, st["probs"], labs, theme, lo=0.0, hi=1.0, value_fmt=".3f",
-                          colour=_C["sky_blue"], title="p = softmax(z)")
+        body += _svg.bars(
+            40,
+            46,
+            270,
+            170,
+            st["q"],
+            labs,
+            theme,
+            lo=0.0,
+            hi=1.0,
+            value_fmt=".3f",
+            colour=_C["orange"],
+            title="target q",
+        )
+        body += _svg.bars(
+            370,
+            46,
+            270,
+            170,
+            st["probs"],
+            labs,
+            theme,
+            lo=0.0,
+            hi=1.0,
+            value_fmt=".3f",
+            colour=_C["sky_blue"],
+            title="p = softmax(z)",
+        )
         unit = st["unit"]
         scale_max = max(1, math.ceil(st["cross_entropy"]))
         bx, by, bw = 40, 290, 600
@@ -196,17 +219,38 @@ class DistributionExplorer(Explorer):
 
         body.append(_svg.text(bx, by - 12, f"H(q, p) = H(q) + KL(q || p) in {unit}", theme, size=16, bold=True))
         body.append(_svg.rect(bx, by, x(st["entropy"]) - bx, 24, fill=_C["orange"], stroke=theme.ink))
-        body.append(_svg.rect(x(st["entropy"]), by, max(0.0, x(st["cross_entropy"]) - x(st["entropy"])), 24,
-                              fill=_C["sky_blue"], stroke=theme.ink, dash="4 2"))
+        body.append(
+            _svg.rect(
+                x(st["entropy"]),
+                by,
+                max(0.0, x(st["cross_entropy"]) - x(st["entropy"])),
+                24,
+                fill=_C["sky_blue"],
+                stroke=theme.ink,
+                dash="4 2",
+            )
+        )
         body.append(_svg.line(x(st["entropy"]), by - 6, x(st["entropy"]), by + 30, stroke=theme.ink, width=3))
-        body.append(_svg.text(bx, by + 48, f"floor H(q) = {fmt(st['entropy'], '.4f')}", theme, size=15,
-                              cls="l2l-numbers"))
+        body.append(
+            _svg.text(bx, by + 48, f"floor H(q) = {fmt(st['entropy'], '.4f')}", theme, size=15, cls="l2l-numbers")
+        )
         body.append(_svg.text(bx + 220, by + 48, f"KL = {fmt(st['kl'], '.4f')}", theme, size=15, cls="l2l-numbers"))
-        body.append(_svg.text(bx + 380, by + 48, f"H(q, p) = {fmt(st['cross_entropy'], '.4f')}", theme, size=15,
-                              bold=True, cls="l2l-numbers"))
+        body.append(
+            _svg.text(
+                bx + 380,
+                by + 48,
+                f"H(q, p) = {fmt(st['cross_entropy'], '.4f')}",
+                theme,
+                size=15,
+                bold=True,
+                cls="l2l-numbers",
+            )
+        )
         body.append(_svg.text(bx + bw, by + 70, f"scale 0 to {scale_max} {unit}", theme, size=13, anchor="end"))
-        label = (f"target q and p = softmax(z); H(q) {fmt(st['entropy'], '.4f')}, KL {fmt(st['kl'], '.4f')}, "
-                 f"H(q, p) {fmt(st['cross_entropy'], '.4f')} {unit}")
+        label = (
+            f"target q and p = softmax(z); H(q) {fmt(st['entropy'], '.4f')}, KL {fmt(st['kl'], '.4f')}, "
+            f"H(q, p) {fmt(st['cross_entropy'], '.4f')} {unit}"
+        )
         return _svg.document(660, 380, body, theme, label)
 
     def _summary(self) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import traitlets
 import torch.nn.functional as F
+import traitlets
 
 from helper import _svg
 from helper.explorers._base import (
@@ -96,14 +96,19 @@ class LogitsExplorer(Explorer):
         lo, hi = min(-6.0, math.floor(min(z))), max(6.0, math.ceil(max(z)))
         t_min, t_max = min(0.1, t), max(5.0, math.ceil(t))
         super().__init__(
-            logits=z, target=target, temperature=t, labels=as_labels(labels, n), named=labels is not None, lo=lo,
-            hi=hi, temperature_min=t_min, temperature_max=t_max,
+            logits=z,
+            target=target,
+            temperature=t,
+            labels=as_labels(labels, n),
+            named=labels is not None,
+            lo=lo,
+            hi=hi,
+            temperature_min=t_min,
+            temperature_max=t_max,
         )
         self._classes = n
         self._bar_labels = [s if len(s) <= 8 else s[:7] + "\u2026" for s in self.labels]
-        self.sliders = [
-            Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)
-        ]
+        self.sliders = [Control(self, "logits", i, description=f"z_{i}", min=lo, max=hi, step=0.1) for i in range(n)]
 
     # -- the one check of each input, whatever sets it (constructor, Python, the page)
     @checked("logits")
@@ -157,15 +162,39 @@ class LogitsExplorer(Explorer):
         gmax = max(1.0, max(abs(v) for v in g))
         body: list[str] = []
         body += _svg.bars(
-            56, 46, 262, 190, st["probs"], self._bar_labels, theme, lo=0.0, hi=1.0, value_fmt=".3f",
-            colour=_C["sky_blue"], mark=y, mark_colour=_C["orange"], title="p = softmax(z/T)",
+            56,
+            46,
+            262,
+            190,
+            st["probs"],
+            self._bar_labels,
+            theme,
+            lo=0.0,
+            hi=1.0,
+            value_fmt=".3f",
+            colour=_C["sky_blue"],
+            mark=y,
+            mark_colour=_C["orange"],
+            title="p = softmax(z/T)",
         )
         for v in (0.0, 0.5, 1.0):
             yy = 46 + 190 * (1 - v)
             body.append(_svg.text(48, yy + 5, _svg.fmt(v, ".1f"), theme, size=13, anchor="end"))
         body += _svg.bars(
-            388, 46, 262, 190, g, self._bar_labels, theme, lo=-gmax, hi=gmax, value_fmt="+.3f",
-            colour=_C["vermillion"], neg_colour=_C["bluish_green"], mark=y, title="dL/dz = (p - onehot)/T",
+            388,
+            46,
+            262,
+            190,
+            g,
+            self._bar_labels,
+            theme,
+            lo=-gmax,
+            hi=gmax,
+            value_fmt="+.3f",
+            colour=_C["vermillion"],
+            neg_colour=_C["bluish_green"],
+            mark=y,
+            title="dL/dz = (p - onehot)/T",
         )
         body.append(_svg.text(380, 46 + 5, _svg.fmt(gmax, "+.1f"), theme, size=13, anchor="end"))
         body.append(_svg.text(380, 236 + 5, _svg.fmt(-gmax, "+.1f"), theme, size=13, anchor="end"))

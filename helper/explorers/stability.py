@@ -17,6 +17,8 @@ __all__ = ["StabilityExplorer"]
 
 _C = _svg.OKABE_ITO
 _DTYPES = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
+
+
 def _dtype_name(dtype: Any) -> str:
     if isinstance(dtype, torch.dtype):
         for name, dt in _DTYPES.items():
@@ -25,7 +27,9 @@ def _dtype_name(dtype: Any) -> str:
     elif isinstance(dtype, str) and dtype.removeprefix("torch.") in _DTYPES:
         return dtype.removeprefix("torch.")
     if not isinstance(dtype, (str, torch.dtype)):
-        raise TypeError(f"dtype must be a string or torch.dtype (float16, float32, float64); got {type(dtype).__name__}")
+        raise TypeError(
+            f"dtype must be a string or torch.dtype (float16, float32, float64); got {type(dtype).__name__}"
+        )
     raise ValueError(f"dtype must be one of float16, float32, float64; got {short(dtype)}")
 
 
@@ -108,8 +112,9 @@ class StabilityExplorer(Explorer):
         sh, sc = _check_shift(shift), _check_scale(scale)
         b_min, b_max = min(-1000.0, math.floor(sh)), max(1000.0, math.ceil(sh))
         a_max = max(10.0, math.ceil(sc))
-        super().__init__(logits=base, shift=sh, scale=sc, dtype=dtype, shift_min=b_min, shift_max=b_max,
-                         scale_max=a_max)
+        super().__init__(
+            logits=base, shift=sh, scale=sc, dtype=dtype, shift_min=b_min, shift_max=b_max, scale_max=a_max
+        )
         self._classes = len(base)
         self.sliders = [
             Control(self, "shift", description="shift b", min=b_min, max=b_max, step=0.1),
@@ -176,11 +181,22 @@ class StabilityExplorer(Explorer):
         over, under = st["overflow_at"], st["underflow_at"]
         lse = st["logsumexp"] if math.isfinite(st["logsumexp"]) else st["max"]
         total = st["sum_exp"]
-        sum_state = ("the sum overflows (inf)" if total == math.inf else
-                     "the sum underflows to 0" if total == 0.0 else "the sum is finite")
+        sum_state = (
+            "the sum overflows (inf)"
+            if total == math.inf
+            else "the sum underflows to 0"
+            if total == 0.0
+            else "the sum is finite"
+        )
         body: list[str] = [
-            _svg.text(20, 24, f"{st['dtype']}: the sum of exp overflows once logsumexp(z) > {fmt(over, '.2f')}",
-                      theme, size=16, bold=True)
+            _svg.text(
+                20,
+                24,
+                f"{st['dtype']}: the sum of exp overflows once logsumexp(z) > {fmt(over, '.2f')}",
+                theme,
+                size=16,
+                bold=True,
+            )
         ]
         # gauge (as stability.js): logsumexp(z), the log of the sum that overflows, and max z
         gx, gy, gw, lo, hi = 20, 44, 640, 1.25 * under, 1.25 * over
@@ -201,10 +217,13 @@ class StabilityExplorer(Explorer):
 
         xl, xm = gpos(lse), gpos(st["max"])
         body.append(_svg.line(xl, gy - 8, xl, gy + 24, stroke=theme.ink, width=4))
-        body.append(f'<path d="M{xm:.1f},{gy - 2} l-7,-12 h14 z" fill="{_C["orange"]}" stroke="{theme.ink}" '
-                    'stroke-width="1.5"/>')
-        body.append(_svg.text(gx, gy + 58, f"| logsumexp(z) = {_num(lse)}{off(lse)}: {sum_state}", theme, size=15,
-                              bold=True))
+        body.append(
+            f'<path d="M{xm:.1f},{gy - 2} l-7,-12 h14 z" fill="{_C["orange"]}" stroke="{theme.ink}" '
+            'stroke-width="1.5"/>'
+        )
+        body.append(
+            _svg.text(gx, gy + 58, f"| logsumexp(z) = {_num(lse)}{off(lse)}: {sum_state}", theme, size=15, bold=True)
+        )
         body.append(_svg.text(gx, gy + 78, f"\u25bc max z = {_num(st['max'])}{off(st['max'])}", theme, size=15))
         # table of z and exp(z)
         n = len(st["z"])
@@ -230,8 +249,18 @@ class StabilityExplorer(Explorer):
         for k, (title, how, v) in enumerate(cols):
             cx = 20 + 220 * k
             ok = math.isfinite(v)
-            body.append(_svg.rect(cx, ry - 20, 205, 86, fill="none", stroke=theme.ink if ok else _C["vermillion"],
-                                  stroke_width=1 if ok else 3, dash=None if ok else "6 3"))
+            body.append(
+                _svg.rect(
+                    cx,
+                    ry - 20,
+                    205,
+                    86,
+                    fill="none",
+                    stroke=theme.ink if ok else _C["vermillion"],
+                    stroke_width=1 if ok else 3,
+                    dash=None if ok else "6 3",
+                )
+            )
             body.append(_svg.text(cx + 8, ry, title, theme, size=16, bold=True))
             body.append(_svg.text(cx + 8, ry + 20, how, theme, size=13))
             body.append(_svg.text(cx + 8, ry + 50, _num(v), theme, size=20, bold=True, cls="l2l-numbers"))

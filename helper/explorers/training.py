@@ -46,7 +46,12 @@ def _check_data(X: Any, y: Any) -> None:
     """The player's own checks (helper.training.train checks dtype and lengths after them)."""
     if not isinstance(X, torch.Tensor) or X.dim() != 2 or X.shape[1] != 2:
         raise ValueError(f"X must be a float tensor of shape (N, 2), got {getattr(X, 'shape', type(X).__name__)}")
-    if isinstance(y, torch.Tensor) and y.dtype == torch.long and y.numel() and not 0 <= int(y.min()) <= int(y.max()) <= 2:
+    if (
+        isinstance(y, torch.Tensor)
+        and y.dtype == torch.long
+        and y.numel()
+        and not 0 <= int(y.min()) <= int(y.max()) <= 2
+    ):
         raise ValueError("y must hold class indices 0, 1 or 2")
 
 
@@ -140,7 +145,9 @@ class TrainingPlayer(Explorer):
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"step must be an integer from 0 to {self.steps}; got {type(value).__name__} {short(value)}")
+            raise TypeError(
+                f"step must be an integer from 0 to {self.steps}; got {type(value).__name__} {short(value)}"
+            )
         return max(0, min(int(value), self.steps))
 
     # -- numbers
@@ -195,13 +202,19 @@ class TrainingPlayer(Explorer):
             sx, sy = self._to_px(x, y)
             colour = _CLASS_COLOURS[c]
             if c == 0:
-                out.append(f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="3" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>')
+                out.append(
+                    f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="3" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>'
+                )
             elif c == 1:
-                out.append(f'<rect x="{sx - 2.8:.1f}" y="{sy - 2.8:.1f}" width="5.6" height="5.6" fill="{colour}" '
-                           'stroke="#ffffff" stroke-width="0.8"/>')
+                out.append(
+                    f'<rect x="{sx - 2.8:.1f}" y="{sy - 2.8:.1f}" width="5.6" height="5.6" fill="{colour}" '
+                    'stroke="#ffffff" stroke-width="0.8"/>'
+                )
             else:
-                out.append(f'<polygon points="{sx:.1f},{sy - 3.6:.1f} {sx + 3.3:.1f},{sy + 2.4:.1f} '
-                           f'{sx - 3.3:.1f},{sy + 2.4:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>')
+                out.append(
+                    f'<polygon points="{sx:.1f},{sy - 3.6:.1f} {sx + 3.3:.1f},{sy + 2.4:.1f} '
+                    f'{sx - 3.3:.1f},{sy + 2.4:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"/>'
+                )
         px, py, _, _ = _PLOT
         out.append(_svg.text(px, py - 14, "training points and decision regions", theme, size=15, bold=True))
         return out

@@ -138,8 +138,11 @@ def _run_in_kernel(codes: list[str]) -> tuple[list[dict], dict]:
 
     try:
         info = {}
-        kc.execute_interactive("import sys; print('BENCH', __import__('json').dumps({'python': sys.executable}))",
-                               output_hook=hook, timeout=120)
+        kc.execute_interactive(
+            "import sys; print('BENCH', __import__('json').dumps({'python': sys.executable}))",
+            output_hook=hook,
+            timeout=120,
+        )
         info["python"] = found.pop()["python"]
         kc.execute_interactive(SETUP, output_hook=hook, timeout=300)
         per_code = []
@@ -208,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, first, moves in (("explorer", 1, args.n), ("baseline", 2, args.n_baseline)):
             ms = info["messages"][first::2]
             msgs, size = sum(m["comm_msg"] for m in ms), sum(m["bytes"] for m in ms)
-            print(f"{name}: {msgs / (moves * args.rounds):.2f} comm messages per move received by this client, "
-                  f"{size / max(msgs, 1):.0f} bytes of JSON each on average (one is the slider's own value echo; "
-                  f"binary buffers such as PNG bytes are not counted)")
+            print(
+                f"{name}: {msgs / (moves * args.rounds):.2f} comm messages per move received by this client, "
+                f"{size / max(msgs, 1):.0f} bytes of JSON each on average (one is the slider's own value echo; "
+                f"binary buffers such as PNG bytes are not counted)"
+            )
     print()
     print(f"| {'what':<34} | {'median ms':>9} | {'p95 ms':>8} | {'n':>4} |")
     print(f"|{'-' * 36}|{'-' * 11}|{'-' * 10}|{'-' * 6}|")

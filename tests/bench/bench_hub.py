@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pwd
 import shutil
 import statistics
 import subprocess
@@ -109,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures[name] = f"{type(e).__name__}: {e}"[:300]
             finally:
                 try:
-                    st.session.delete(f"{hub.url}/hub/api/users/{name}/server",
-                                      headers=st._xsrf(), timeout=120)
+                    st.session.delete(f"{hub.url}/hub/api/users/{name}/server", headers=st._xsrf(), timeout=120)
                 except Exception:  # noqa: BLE001
                     pass
 
@@ -143,17 +141,23 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     load1 = os.getloadavg()
 
-    print(f"bench-hub: {args.students} students, {args.concurrency} at a time, {wall:.0f} s wall, "
-          f"{os.cpu_count()} cores, load (1/5/15 min) before {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, "
-          f"after {load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f}")
-    print(f"failures: {args.students - len(results)} of {args.students} (not finished in time: "
-          f"{args.students - len(results) - len(failures)})")
+    print(
+        f"bench-hub: {args.students} students, {args.concurrency} at a time, {wall:.0f} s wall, "
+        f"{os.cpu_count()} cores, load (1/5/15 min) before {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, "
+        f"after {load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f}"
+    )
+    print(
+        f"failures: {args.students - len(results)} of {args.students} (not finished in time: "
+        f"{args.students - len(results) - len(failures)})"
+    )
     for n, why in sorted(failures.items()):
         print(f"  {n}: {why}")
     for step in ("server_ready", "pull", "run_all", "torch_check", "grading"):
         vals = [r[step] for r in results.values() if step in r]
         if vals:
-            print(f"{step:>13}: median {statistics.median(vals):7.2f} s   p95 {pct(vals, 0.95):7.2f} s   (n={len(vals)})")
+            print(
+                f"{step:>13}: median {statistics.median(vals):7.2f} s   p95 {pct(vals, 0.95):7.2f} s   (n={len(vals)})"
+            )
     graded = [r for r in results.values() if "score" in r]
     if graded:
         full = sum(r["score"] == r["max_score"] for r in graded)
@@ -161,17 +165,23 @@ def main(argv: list[str] | None = None) -> int:
     peaks = [sampler.peak[n] / 2**20 for n in results if sampler.peak.get(n)]
     cpus = [sum(sampler.cpu[n].values()) for n in results if sampler.cpu.get(n)]
     if peaks:
-        print(f" peak RSS per student (server + kernel): median {statistics.median(peaks):.0f} MB, "
-              f"p95 {pct(peaks, 0.95):.0f} MB, max {max(peaks):.0f} MB")
-    print(f"hub CPU: {hub_cpu:.1f} s, proxy CPU: {proxy_cpu:.1f} s over {wall:.0f} s "
-          f"({100 * (hub_cpu + proxy_cpu) / wall:.0f}% of one core)")
+        print(
+            f" peak RSS per student (server + kernel): median {statistics.median(peaks):.0f} MB, "
+            f"p95 {pct(peaks, 0.95):.0f} MB, max {max(peaks):.0f} MB"
+        )
+    print(
+        f"hub CPU: {hub_cpu:.1f} s, proxy CPU: {proxy_cpu:.1f} s over {wall:.0f} s "
+        f"({100 * (hub_cpu + proxy_cpu) / wall:.0f}% of one core)"
+    )
     if peaks and cpus:
         cpu_per = statistics.median(cpus)
         print(f"CPU per student session (server + kernel, Run All of 01 + explorer): median {cpu_per:.1f} s")
-        print("sizing rule: memory: 1 GB per "
-              f"{1024 / pct(peaks, 0.95):.1f} students (p95 peak); CPU: if a class runs the notebook within the "
-              f"same 10 minutes, 1 core per {600 / cpu_per:.0f} students (while all Run All at once: "
-              f"~{cpu_per:.0f} s of one core each)")
+        print(
+            "sizing rule: memory: 1 GB per "
+            f"{1024 / pct(peaks, 0.95):.1f} students (p95 peak); CPU: if a class runs the notebook within the "
+            f"same 10 minutes, 1 core per {600 / cpu_per:.0f} students (while all Run All at once: "
+            f"~{cpu_per:.0f} s of one core each)"
+        )
     if left:
         print(f"bench-hub: killed leftover pids {left}", file=sys.stderr)
     return 1 if failures or len(results) != args.students else 0

@@ -79,7 +79,7 @@ START = [-2.0, 1.0, 0.1, -1.2, 0.5]
 
 # The first cell installs the (initially off) reply delay; the last one switches it on when
 # run a second time.
-_DELAY_HOOK = f"""
+_DELAY_HOOK = """
 import queue, threading, time as _time
 DELAY_S = [0.0]
 _kernel = get_ipython().kernel
@@ -229,8 +229,14 @@ STAGES = ["key -> message out", "-> last reply in", "-> last DOM change", "-> ne
 
 
 def _measure(
-    page: Any, selector: str, handle: str, presses: int, warmup: int, quiet_ms: float,
-    parts: list[list[float]] | None = None, checks: list[float] | None = None,
+    page: Any,
+    selector: str,
+    handle: str,
+    presses: int,
+    warmup: int,
+    quiet_ms: float,
+    parts: list[list[float]] | None = None,
+    checks: list[float] | None = None,
 ) -> list[float]:
     page.evaluate(_JS_INSTALL, [selector, CHECK])
     page.locator(handle).first.focus()
@@ -248,8 +254,10 @@ def _measure(
         except Exception as exc:  # noqa: BLE001
             # Say where the key went, put the focus back on the slider and go on (not counted).
             focus = page.evaluate("() => (document.activeElement?.outerHTML || 'none').slice(0, 160)")
-            print(f"  note: {selector}: no settled DOM change within 10 s after press {i + 1}; "
-                  f"focus was on {focus}", flush=True)
+            print(
+                f"  note: {selector}: no settled DOM change within 10 s after press {i + 1}; focus was on {focus}",
+                flush=True,
+            )
             missed += 1
             if missed > 3:
                 raise RuntimeError(f"{selector}: {missed} presses without a settled DOM change") from exc
@@ -287,7 +295,6 @@ def _run_last_cell(page: Any) -> None:
     cell.locator(".jp-OutputArea-output", has_text=f"delay: {DELAY_S * 1000:.0f} ms").wait_for(timeout=30_000)
 
 
-
 Samples = dict[str, dict[str, list[float]]]  # phase -> widget -> ms
 
 
@@ -295,8 +302,9 @@ def slow_phase(slowdown: float) -> str:
     return f"CPU slowed {slowdown:g}x"
 
 
-def run(presses: int, warmup: int, quiet_ms: float, rounds: int = 4,
-        slowdown: float = 4.0) -> tuple[Samples, Samples, Samples]:
+def run(
+    presses: int, warmup: int, quiet_ms: float, rounds: int = 4, slowdown: float = 4.0
+) -> tuple[Samples, Samples, Samples]:
     """Start Lab and Chromium, run the scratch notebook, measure each target in both phases.
 
     Returns (latencies, per-press stage splits flattened per widget, torch-check times), each
@@ -327,7 +335,9 @@ def run(presses: int, warmup: int, quiet_ms: float, rounds: int = 4,
                 phases = ["as is"] + ([slow_phase(slowdown)] if slowdown > 1 else [])
                 for phase in [*phases, f"+{DELAY_S * 1000:.0f} ms kernel replies"]:
                     # a slow laptop: Chromium runs the page's main thread `slowdown` times slower
-                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown if phase == slow_phase(slowdown) else 1})
+                    cdp.send(
+                        "Emulation.setCPUThrottlingRate", {"rate": slowdown if phase == slow_phase(slowdown) else 1}
+                    )
                     if phase.startswith("+"):
                         _run_last_cell(page)
                     # Interleaved rounds, so a burst of load elsewhere hits every widget alike.
@@ -352,8 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="presses not counted, per widget")
     parser.add_argument("--quiet", type=float, default=300.0, help="ms without DOM change that ends a press")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds over the widgets")
-    parser.add_argument("--cpu-slowdown", type=float, default=4.0,
-                        help="Chromium CPU throttling rate of the slow-laptop phase (1 skips it)")
+    parser.add_argument(
+        "--cpu-slowdown",
+        type=float,
+        default=4.0,
+        help="Chromium CPU throttling rate of the slow-laptop phase (1 skips it)",
+    )
     args = parser.parse_args(argv)
     if args.presses < 30:
         parser.error("--presses must be at least 30")
@@ -362,8 +376,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench-lab cannot run: {reason}", file=sys.stderr)
         return 2
 
-    print(f"bench-lab: {args.presses} ArrowRight presses per widget and phase (+{args.warmup} warm-up), "
-          f"quiet period {args.quiet:.0f} ms", flush=True)
+    print(
+        f"bench-lab: {args.presses} ArrowRight presses per widget and phase (+{args.warmup} warm-up), "
+        f"quiet period {args.quiet:.0f} ms",
+        flush=True,
+    )
     load_before = os.getloadavg()
     results, splits, checks = run(args.presses, args.warmup, args.quiet, args.rounds, args.cpu_slowdown)
     load_after = os.getloadavg()
@@ -373,17 +390,22 @@ def main(argv: list[str] | None = None) -> int:
         stats = {name: (statistics.median(v), _p95(v)) for name, v in per_widget.items()}
         old_med, base_med = stats[OLD][0], stats[BASELINE][0]
         print(f"\n[{phase}] key press -> last visible DOM change + 1 frame")
-        print(f"{'widget':<30} {'median':>9} {'p95':>9} {'max':>9} {'OLD/it':>7} {'@interact/it':>12} "
-              f"{'torch check shown':>18}")
+        print(
+            f"{'widget':<30} {'median':>9} {'p95':>9} {'max':>9} {'OLD/it':>7} {'@interact/it':>12} "
+            f"{'torch check shown':>18}"
+        )
         for name, _, _, kind in TARGETS:
             med, p95 = stats[name]
             check = checks[phase].get(name) or []
             shown = f"{statistics.median(check):>15.1f} ms" if check and kind == EXPLORER else f"{'':>18}"
-            print(f"{name:<30} {med:>6.1f} ms {p95:>6.1f} ms {max(per_widget[name]):>6.1f} ms "
-                  f"{old_med / med:>6.1f}x {base_med / med:>11.1f}x {shown}")
+            print(
+                f"{name:<30} {med:>6.1f} ms {p95:>6.1f} ms {max(per_widget[name]):>6.1f} ms "
+                f"{old_med / med:>6.1f}x {base_med / med:>11.1f}x {shown}"
+            )
             if kind == EXPLORER and phase != slow_phase(args.cpu_slowdown):
-                verdicts.append((f"{phase}: {name} median {med:.1f} ms <= {TARGET_MEDIAN_MS:g} ms",
-                                 med <= TARGET_MEDIAN_MS))
+                verdicts.append(
+                    (f"{phase}: {name} median {med:.1f} ms <= {TARGET_MEDIAN_MS:g} ms", med <= TARGET_MEDIAN_MS)
+                )
             if kind == EXPLORER:
                 verdicts.append((f"{phase}: {name} p95 {p95:.1f} ms <= {TARGET_P95_MS:g} ms", p95 <= TARGET_P95_MS))
         rows = {n: r for n, r in splits[phase].items() if r and dict((t[0], t[3]) for t in TARGETS)[n] == "kernel"}
@@ -401,16 +423,20 @@ def main(argv: list[str] | None = None) -> int:
             if kind != EXPLORER:
                 continue
             fast, slowed = results["as is"][name], results[slow][name]
-            print(f"{name:<30} {statistics.median(fast):>7.1f} ms {_p95(fast):>6.1f} ms "
-                  f"{statistics.median(slowed):>9.1f} ms {_p95(slowed):>6.1f} ms {_p95(slowed) / _p95(fast):>9.2f}x")
+            print(
+                f"{name:<30} {statistics.median(fast):>7.1f} ms {_p95(fast):>6.1f} ms "
+                f"{statistics.median(slowed):>9.1f} ms {_p95(slowed):>6.1f} ms {_p95(slowed) / _p95(fast):>9.2f}x"
+            )
 
     print()
     for text, ok in verdicts:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
     passed = all(ok for _, ok in verdicts)
     cores = os.cpu_count() or 1
-    print(f"load average (1/5/15 min) before: {'/'.join(f'{x:.1f}' for x in load_before)}, "
-          f"after: {'/'.join(f'{x:.1f}' for x in load_after)} on {cores} cores")
+    print(
+        f"load average (1/5/15 min) before: {'/'.join(f'{x:.1f}' for x in load_before)}, "
+        f"after: {'/'.join(f'{x:.1f}' for x in load_after)} on {cores} cores"
+    )
     if max(load_before[0], load_after[0]) > 0.75 * cores:
         print("note: the machine was busy; every latency above includes waiting for a CPU")
     print("verdict:", "all targets met" if passed else "targets missed")

@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from helper.course import html as html_build
-from helper.course import node_modules
-from helper.course import slides as slides_build
-from helper.course.notebooks import notebooks
+from helper.course import html as html_build  # noqa: E402 (after the path insert)
+from helper.course import node_modules  # noqa: E402 (after the path insert)
+from helper.course import slides as slides_build  # noqa: E402 (after the path insert)
+from helper.course.notebooks import notebooks  # noqa: E402 (after the path insert)
 
 CHROME = "/usr/bin/chromium"
 TARGET_TTI_S, TARGET_TBT_MS, TARGET_MB = 1.0, 200.0, 1.5
@@ -80,13 +80,23 @@ def lighthouse(url: str, rate: int) -> dict[str, float]:
     if not exe.exists():
         raise SystemExit(f"bench-pages: {exe} is missing: run `make node` (npm lighthouse 12.2.3)")
     command = [
-        str(exe), url, "--quiet", "--output=json", "--output-path=stdout", "--only-categories=performance",
-        "--preset=desktop", "--throttling-method=devtools", f"--throttling.cpuSlowdownMultiplier={rate}",
-        "--throttling.requestLatencyMs=0", "--throttling.downloadThroughputKbps=0",
-        "--throttling.uploadThroughputKbps=0", "--chrome-flags=--headless --no-sandbox --disable-gpu",
+        str(exe),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        "--only-categories=performance",
+        "--preset=desktop",
+        "--throttling-method=devtools",
+        f"--throttling.cpuSlowdownMultiplier={rate}",
+        "--throttling.requestLatencyMs=0",
+        "--throttling.downloadThroughputKbps=0",
+        "--throttling.uploadThroughputKbps=0",
+        "--chrome-flags=--headless --no-sandbox --disable-gpu",
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300,
-                          env={**os.environ, "CHROME_PATH": CHROME})
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=300, env={**os.environ, "CHROME_PATH": CHROME}
+    )
     if done.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {done.stderr.strip()[-500:]}")
     audits = json.loads(done.stdout)["audits"]
@@ -134,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare is not None:
             earlier = out / "before"
             earlier.symlink_to(args.compare.resolve(), target_is_directory=True)
-            targets += [f"before/{p.relative_to(args.compare)}" for p in sorted(args.compare.rglob("*.html"))
-                        if p.name != "index.html" and (args.only is None or p.name[:2] in args.only)]
+            targets += [
+                f"before/{p.relative_to(args.compare)}"
+                for p in sorted(args.compare.rglob("*.html"))
+                if p.name != "index.html" and (args.only is None or p.name[:2] in args.only)
+            ]
         server, base = serve(out)
         rows: list[tuple[str, int, dict[str, float]]] = []
         try:
@@ -146,29 +159,38 @@ def main(argv: list[str] | None = None) -> int:
                     runs = [lighthouse(f"{base}/{target}", rate) for _ in range(args.runs)]
                     figures = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                     rows.append((target, rate, figures))
-                    print(f"{target:44} {figures['tti']:6.2f} {figures['tbt']:7.0f} {figures['main']:7.2f} "
-                          f"{figures['mb']:6.2f}", flush=True)
+                    print(
+                        f"{target:44} {figures['tti']:6.2f} {figures['tbt']:7.0f} {figures['main']:7.2f} "
+                        f"{figures['mb']:6.2f}",
+                        flush=True,
+                    )
         finally:
             server.shutdown()
             server.server_close()
 
     print(f"\n{load()}")
     now = [r for r in rows if not r[0].startswith("before/")]
-    print(f"bytes: before {BASELINE_MB}; now {min(r[2]['mb'] for r in now):.2f}-{max(r[2]['mb'] for r in now):.2f} MB"
-          f" (target <= {TARGET_MB} MB)")
+    print(
+        f"bytes: before {BASELINE_MB}; now {min(r[2]['mb'] for r in now):.2f}-{max(r[2]['mb'] for r in now):.2f} MB"
+        f" (target <= {TARGET_MB} MB)"
+    )
     for rate in args.rates:
         at = [r[2] for r in rows if r[1] == rate and not r[0].startswith("before/")]
-        print(f"CPU x{rate}: TTI {min(f['tti'] for f in at):.2f}-{max(f['tti'] for f in at):.2f} s, "
-              f"TBT {min(f['tbt'] for f in at):.0f}-{max(f['tbt'] for f in at):.0f} ms, "
-              f"main-thread {min(f['main'] for f in at):.2f}-{max(f['main'] for f in at):.2f} s")
+        print(
+            f"CPU x{rate}: TTI {min(f['tti'] for f in at):.2f}-{max(f['tti'] for f in at):.2f} s, "
+            f"TBT {min(f['tbt'] for f in at):.0f}-{max(f['tbt'] for f in at):.0f} ms, "
+            f"main-thread {min(f['main'] for f in at):.2f}-{max(f['main'] for f in at):.2f} s"
+        )
     if 4 in args.rates:
         missed = [(t, f) for t, rate, f in now if rate == 4 and (f["tti"] > TARGET_TTI_S or f["tbt"] > TARGET_TBT_MS)]
         missed += [(t, f) for t, rate, f in now if rate == 4 and f["mb"] > TARGET_MB]
         if missed:
             print("targets missed at 4x: " + ", ".join(sorted({t for t, _ in missed})))
         else:
-            print(f"targets met at 4x on every page and deck: TTI <= {TARGET_TTI_S} s, TBT <= {TARGET_TBT_MS:.0f} ms, "
-                  f"<= {TARGET_MB} MB")
+            print(
+                f"targets met at 4x on every page and deck: TTI <= {TARGET_TTI_S} s, TBT <= {TARGET_TBT_MS:.0f} ms, "
+                f"<= {TARGET_MB} MB"
+            )
     return 0
 
 

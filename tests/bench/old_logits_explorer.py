@@ -49,11 +49,38 @@ class OldLogitsExplorer(widgets.VBox):
         gmax = max(1.0, max(abs(v) for v in g))
         theme = _svg.LIVE
         body: list[str] = []
-        body += _svg.bars(56, 46, 262, 190, p, self.labels, theme, lo=0.0, hi=1.0, value_fmt=".3f",
-                          colour=_C["sky_blue"], mark=self.y, mark_colour=_C["orange"], title="p = softmax(z/T)")
-        body += _svg.bars(388, 46, 262, 190, g, self.labels, theme, lo=-gmax, hi=gmax, value_fmt="+.3f",
-                          colour=_C["vermillion"], neg_colour=_C["bluish_green"], mark=self.y,
-                          title="dL/dz = (p - onehot)/T")
+        body += _svg.bars(
+            56,
+            46,
+            262,
+            190,
+            p,
+            self.labels,
+            theme,
+            lo=0.0,
+            hi=1.0,
+            value_fmt=".3f",
+            colour=_C["sky_blue"],
+            mark=self.y,
+            mark_colour=_C["orange"],
+            title="p = softmax(z/T)",
+        )
+        body += _svg.bars(
+            388,
+            46,
+            262,
+            190,
+            g,
+            self.labels,
+            theme,
+            lo=-gmax,
+            hi=gmax,
+            value_fmt="+.3f",
+            colour=_C["vermillion"],
+            neg_colour=_C["bluish_green"],
+            mark=self.y,
+            title="dL/dz = (p - onehot)/T",
+        )
         body.append(_svg.text(20, 312, f"loss = {loss.item():.4f}   logsumexp(z) = {lse:.4f}", theme, size=16))
         self.loss.value = f"loss = {loss.item():.4f}"
         self.chart.value = _svg.document(660, 330, body, theme, "softmax probabilities and gradient")

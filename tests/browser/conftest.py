@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from labdriver import VIEWPORT, LabServer, NotebookPage, copy_notebooks, require_browser
 
 from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from labdriver import axe_violations, block_network, htmlcs_errors
 
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.slides import build
-from labdriver import axe_violations, block_network, htmlcs_errors
 
 pytestmark = pytest.mark.browser
 

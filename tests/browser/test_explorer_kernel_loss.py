@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import torch
 import torch.nn as nn
+from labdriver import VIEWPORT, LabServer, NotebookPage, write_notebook
 
 from helper._format import fmt
-from labdriver import VIEWPORT, LabServer, NotebookPage, write_notebook
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,6 @@ build/screenshots/ for the README under `make screenshots` (a temp folder otherw
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,9 @@ import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from labdriver import VIEWPORT, LabServer, NotebookPage, axe_violations, screenshot_dir, set_theme, write_notebook
 
 from helper._format import fmt
-from labdriver import VIEWPORT, LabServer, NotebookPage, axe_violations, screenshot_dir, set_theme, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -185,8 +184,10 @@ def test_logits_explorer_by_keyboard(explorers_nb: NotebookPage) -> None:
 
     assert ex.root.locator(".l2l-loss").get_attribute("aria-live") == "polite"
     ex.tab_to(".l2l-logit-1 input")
-    outline = ex.page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
-                               " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    outline = ex.page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
     assert outline[0] != "none" and outline[1] >= 2, f"keyboard focus not visible: outline {outline}"
     z[1] = 1.1
     ex.keys(".l2l-logit-1 input", "ArrowRight")
@@ -250,8 +251,9 @@ def test_stability_explorer_by_keyboard(explorers_nb: NotebookPage) -> None:
 
     def expect(step: str) -> None:
         naive, trick, lse = _lse3(shift, scale, dtype)
-        ex.expect(".l2l-results", f"naive = {_num(naive)} | max trick = {_num(trick)} | torch.logsumexp = {_num(lse)}",
-                  step)
+        ex.expect(
+            ".l2l-results", f"naive = {_num(naive)} | max trick = {_num(trick)} | torch.logsumexp = {_num(lse)}", step
+        )
 
     expect("first display")
     shift = 90.0  # one PageUp: 10 at a time, so 88 is near
@@ -345,7 +347,7 @@ def test_axe_finds_no_wcag21_aa_violation_in_light_and_dark(explorers_nb: Notebo
     try:
         for theme in ("JupyterLab Light", "JupyterLab Dark"):
             set_theme(page, theme)
-            problems[theme] = axe_violations(page, include=['.l2l-explorer'])
+            problems[theme] = axe_violations(page, include=[".l2l-explorer"])
     finally:
         set_theme(page, "JupyterLab Light")
     assert problems == {"JupyterLab Light": [], "JupyterLab Dark": []}, problems

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from labdriver import axe_violations, block_network, htmlcs_errors
 
 from helper.course.html import build
-from helper.course.notebooks import notebooks as course_notebooks, title
+from helper.course.notebooks import notebooks as course_notebooks
+from helper.course.notebooks import title
 from helper.explorers import BinaryExplorer, DistributionExplorer, LogitsExplorer, StabilityExplorer
 from helper.training import History, train
-from labdriver import axe_violations, block_network, htmlcs_errors
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,9 @@ def _close(shown: float, torch_value: float) -> bool:
 # trait its first slider moves (and the index in it, for list traits), and the state keys
 # whose values the readout shows, in order.
 def _logits(s: dict) -> Any:
-    return LogitsExplorer(s["logits"], s["target"], temperature=s["temperature"], labels=s["labels"] if s["named"] else None)
+    return LogitsExplorer(
+        s["logits"], s["target"], temperature=s["temperature"], labels=s["labels"] if s["named"] else None
+    )
 
 
 def _binary(s: dict) -> Any:
@@ -191,8 +194,11 @@ def _check_player(explorer: Any, run: History, k: int, what: str) -> None:
     assert found, f"player after {what}: readout {text!r}"
     step, steps, loss, acc, norm = found.groups()
     assert (int(step), int(steps)) == (k, run.steps), f"player after {what}: {text!r}, expected step {k}"
-    for shown, want, half in ((loss, run.loss[k].item(), 5e-5), (acc, 100 * run.accuracy[k].item(), 5e-2),
-                              (norm, run.logit_norm[k].item(), 5e-3)):
+    for shown, want, half in (
+        (loss, run.loss[k].item(), 5e-5),
+        (acc, 100 * run.accuracy[k].item(), 5e-2),
+        (norm, run.logit_norm[k].item(), 5e-3),
+    ):
         assert abs(float(shown) - want) <= half * 1.001, f"player after {what}: {text!r}; torch: {want}"
     label = explorer.locator("svg[role=img]").get_attribute("aria-label")
     assert label.startswith(f"Training step {k} of {run.steps}: loss {loss},"), label
@@ -221,7 +227,8 @@ def _drive_player(page: Any, explorer: Any, state: dict) -> None:
     play.click()
     page.wait_for_function(
         "(el) => el.querySelector('.l2l-play').getAttribute('aria-pressed') === 'false'",
-        arg=explorer.element_handle(), timeout=run.steps * 1000,
+        arg=explorer.element_handle(),
+        timeout=run.steps * 1000,
     )
     _check_player(explorer, run, run.steps, "Play")
     explorer.get_by_role("button", name="Back to step 0", exact=True).click()
@@ -246,8 +253,9 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
     assert len(bundle["modules"]) == len(set(bundle["modules"])) <= expected_live
 
     assert page.evaluate(_JS_MATH_PROBLEMS) == []
-    if "$" in "".join("".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"]
-                      if c["cell_type"] == "markdown"):
+    if "$" in "".join(
+        "".join(c.get("source", "")) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "markdown"
+    ):
         assert page.locator("mjx-container").count() > 0, "the notebook has math but none was typeset"
 
     if expected_live:
@@ -295,9 +303,7 @@ def test_page_is_live_offline(notebook: Path, pages: Path, offline_page: Callabl
 def test_index_links_every_page_in_course_order(pages: Path, offline_page: Callable) -> None:
     page, blocked = offline_page(pages / "index.html")
     links = page.locator("main a")
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
-        f"{p.stem}.html" for p in NOTEBOOKS
-    ]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [f"{p.stem}.html" for p in NOTEBOOKS]
     assert [links.nth(i).text_content() for i in range(links.count())] == [title(p) for p in NOTEBOOKS]
     assert axe_violations(page) == []
     assert htmlcs_errors(page) == []

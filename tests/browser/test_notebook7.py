@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labdriver import NotebookServer, VIEWPORT, require_browser
+from labdriver import VIEWPORT, NotebookServer, require_browser
 
 from helper.course.notebooks import notebook
 from helper.explorers import LogitsExplorer
@@ -30,7 +30,9 @@ _JS_PROMPTS = """
 
 
 def _kernel_idle_and_connected(server: NotebookServer) -> bool:
-    return any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in server.api("GET", "/api/kernels"))
+    return any(
+        k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in server.api("GET", "/api/kernels")
+    )
 
 
 def test_explorer_runs_in_notebook7(chromium: Any, tmp_path: Path) -> None:
@@ -53,10 +55,13 @@ def test_explorer_runs_in_notebook7(chromium: Any, tmp_path: Path) -> None:
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             page.wait_for_function(
                 f"() => {{ const p = ({_JS_PROMPTS})(); return p.length > 0 && p.every(x => /^\\[\\d+\\]:$/.test(x)); }}",
-                timeout=180_000, polling=250,
+                timeout=180_000,
+                polling=250,
             )
-            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
-                                  ".jp-OutputArea-output[data-mime-type*='error']")
+            errors = page.locator(
+                ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                ".jp-OutputArea-output[data-mime-type*='error']"
+            )
             assert errors.count() == 0, errors.first.inner_text()[:500]
 
             explorer = page.locator(".l2l-logits-explorer").first
@@ -75,8 +80,10 @@ def test_explorer_runs_in_notebook7(chromium: Any, tmp_path: Path) -> None:
 
             # torch's loss for the explorer's state with z_0 moved there, computed here.
             selects = explorer.locator("select")
-            values = [float(explorer.locator(f".l2l-logit-{i} input").input_value())
-                      for i in range(explorer.locator(".l2l-logit input").count())]
+            values = [
+                float(explorer.locator(f".l2l-logit-{i} input").input_value())
+                for i in range(explorer.locator(".l2l-logit input").count())
+            ]
             target = int(selects.first.input_value())
             temperature = float(explorer.locator(".l2l-temperature input").input_value())
             expected = LogitsExplorer(values, target, temperature=temperature).state()["loss"]

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from labdriver import NotebookPage, write_notebook
 
-from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS, WIDGET_VIEW, notebooks
+from helper.course.notebooks import NOTEBOOK_DIR as NOTEBOOKS
+from helper.course.notebooks import WIDGET_VIEW, notebooks
+
 _EXPLORER_CALL = re.compile(r"\b\w*Explorer\(")
 
 pytestmark = pytest.mark.browser
@@ -116,9 +117,7 @@ def test_notebook_runs_clean(name: str, open_notebook: Callable[[str], NotebookP
         for i, explorer in widget_cells.items()
         if (verdict := nb.page.evaluate(_JS_WIDGET_CELL, [i, explorer])) != "ok"
     }
-    assert not failures, f"{name}: widgets not live: " + "; ".join(
-        f"cell {i + 1}: {v}" for i, v in failures.items()
-    )
+    assert not failures, f"{name}: widgets not live: " + "; ".join(f"cell {i + 1}: {v}" for i, v in failures.items())
     for i, explorer in widget_cells.items():
         if explorer:
             _assert_key_updates_numbers(nb, i)
@@ -143,8 +142,10 @@ def _assert_key_updates_numbers(nb: NotebookPage, index: int) -> None:
         handle.press(key)
         try:
             nb.page.wait_for_function(
-                f"([index, before]) => ({_JS_NUMBERS})(index) !== before", arg=[index, before],
-                timeout=8_000, polling=100,
+                f"([index, before]) => ({_JS_NUMBERS})(index) !== before",
+                arg=[index, before],
+                timeout=8_000,
+                polling=100,
             )
             return
         except Exception:  # noqa: BLE001 - try the other direction, then report

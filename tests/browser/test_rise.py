@@ -23,9 +23,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import labdriver
 import pytest
 
-import labdriver
 from helper.course import present
 
 LECTURE = present.LECTURE
@@ -92,8 +92,14 @@ class LectureServer(labdriver.LabServer):
         return env
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "helper.course.present", f"--port={self.port}", "--no-browser",
-               f"--root-dir={self.root}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "helper.course.present",
+            f"--port={self.port}",
+            "--no-browser",
+            f"--root-dir={self.root}",
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         return cmd
@@ -160,7 +166,8 @@ def _press_and_wait_for_new_loss(page, key: str, times: int, *, until: str | Non
           const now = document.querySelector('.l2l-explorer .l2l-loss').textContent.trim();
           return until === null ? now !== before : now === until;
         }""",
-        arg=[before, until], timeout=30_000,
+        arg=[before, until],
+        timeout=30_000,
     )
     return _loss(page)
 
@@ -268,10 +275,14 @@ def _cmdlines() -> list[str]:
 @pytest.mark.browser
 def test_the_lecture_token_is_on_no_command_line(lecture):
     if not Path("/proc/self/cmdline").exists():
-        pytest.fail("this test reads /proc; run it on Linux") if os.environ.get("REQUIRE_BROWSER") else pytest.skip("no /proc")
+        pytest.fail("this test reads /proc; run it on Linux") if os.environ.get("REQUIRE_BROWSER") else pytest.skip(
+            "no /proc"
+        )
     lines = _cmdlines()
     assert any("helper.course.present" in line for line in lines), "make present's process was not found"
-    assert any("jupyterlab" in line and f"--port={lecture.port}" in line for line in lines), "its JupyterLab was not found"
+    assert any("jupyterlab" in line and f"--port={lecture.port}" in line for line in lines), (
+        "its JupyterLab was not found"
+    )
     leaking = [line for line in lines if lecture.token in line]
     assert not leaking, f"the token is visible to every user through ps: {leaking}"
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from labdriver import NotebookPage, axe_violations, screenshot_dir, set_theme, write_notebook
 
 from helper._format import fmt
@@ -59,12 +58,16 @@ def _shows(nb: NotebookPage, h: History, k: int, what: str) -> None:
     except Exception:  # noqa: BLE001 - say what is shown instead of a bare timeout
         shown = nb.page.locator(f"{PLAYER} .l2l-loss").inner_text()
         check = nb.page.locator(f"{PLAYER} .l2l-check").inner_text()
-        raise AssertionError(f"after {what}: shows {shown!r} ({check!r}), expected {want!r} and torch agreeing") from None
+        raise AssertionError(
+            f"after {what}: shows {shown!r} ({check!r}), expected {want!r} and torch agreeing"
+        ) from None
     label = nb.page.locator(f"{PLAYER} svg[role=img]").get_attribute("aria-label")
     assert f"loss {fmt(h.loss[k].item(), '.4f')}" in label, label
 
 
-def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str], NotebookPage], lab_root: Path) -> None:
+def test_step_play_back_and_slider_show_torchs_run(
+    open_notebook: Callable[[str], NotebookPage], lab_root: Path
+) -> None:
     write_notebook(lab_root / "_scratch_player.ipynb", [_SETUP])
     nb = open_notebook("_scratch_player.ipynb")
     nb.run_all()
@@ -80,8 +83,10 @@ def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str]
     play.focus()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent") == "Step"
-    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
-                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
     assert outline[0] != "none" and outline[1] >= 2, f"keyboard focus not visible: outline {outline}"
     page.keyboard.press("Enter")
     _shows(nb, ref, 1, "Enter on Step")
@@ -91,8 +96,11 @@ def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str]
     play.click()
     assert play.get_attribute("aria-pressed") == "true"
     _shows(nb, ref, STEPS, "Play")
-    page.wait_for_function("(sel) => document.querySelector(sel + ' .l2l-play').getAttribute('aria-pressed') === 'false'",
-                           arg=PLAYER, timeout=10_000)
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel + ' .l2l-play').getAttribute('aria-pressed') === 'false'",
+        arg=PLAYER,
+        timeout=10_000,
+    )
     step.click()  # past the end: stays at the last step
     _shows(nb, ref, STEPS, "Step at the end")
 
@@ -105,8 +113,15 @@ def test_step_play_back_and_slider_show_torchs_run(open_notebook: Callable[[str]
     slider = page.get_by_role("slider", name="training step", exact=True)
     assert slider.get_attribute("data-lm-suppress-shortcuts") == "true"
     slider.focus()
-    for key, k in (("ArrowRight", 1), ("ArrowRight", 2), ("End", STEPS), ("ArrowLeft", STEPS - 1), ("Home", 0),
-                   ("PageUp", 1), ("PageDown", 0)):
+    for key, k in (
+        ("ArrowRight", 1),
+        ("ArrowRight", 2),
+        ("End", STEPS),
+        ("ArrowLeft", STEPS - 1),
+        ("Home", 0),
+        ("PageUp", 1),
+        ("PageDown", 0),
+    ):
         page.keyboard.press(key)
         _shows(nb, ref, k, f"{key} on the step slider")
         assert slider.input_value() == str(k)
@@ -142,13 +157,16 @@ def test_a_removed_view_stops_its_play_timer(open_notebook: Callable[[str], Note
     """Two views of one long player: Play in the first, then clear that cell's output. The
     removed view's clean-up must stop its timer, so the second view stays at the step where
     the first one was removed (a leaked timer would keep moving the shared model)."""
-    write_notebook(lab_root / "_scratch_player_views.ipynb", [
-        "from helper.training import make_blobs\n"
-        "from helper.training_view import TrainingPlayer\n"
-        "long = TrainingPlayer(*make_blobs(30, seed=0), steps=400, lr=0.5)",
-        "long",
-        "long",
-    ])
+    write_notebook(
+        lab_root / "_scratch_player_views.ipynb",
+        [
+            "from helper.training import make_blobs\n"
+            "from helper.training_view import TrainingPlayer\n"
+            "long = TrainingPlayer(*make_blobs(30, seed=0), steps=400, lr=0.5)",
+            "long",
+            "long",
+        ],
+    )
     nb = open_notebook("_scratch_player_views.ipynb")
     nb.run_all()
     page = nb.page

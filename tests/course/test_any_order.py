@@ -29,10 +29,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from exercise_cells import CHECK_KEY, MAGIC, exercises_start
 from nbclient import NotebookClient
 from nbval.plugin import coalesce_streams, get_sanitize_patterns, transform_streams_for_comparison
 
-from exercise_cells import CHECK_KEY, MAGIC, exercises_start
 from helper.course.notebooks import ROOT, WIDGET_VIEW, notebooks
 from helper.course.outputs import KERNEL
 from helper.course.solutions import BANNER, solve
@@ -40,8 +40,19 @@ from helper.course.solutions import BANNER, solve
 NOTEBOOKS = notebooks()
 SANITIZE = get_sanitize_patterns((ROOT / "tests" / "support" / "nbval_sanitize.cfg").read_text(encoding="utf-8"))
 # What nbval leaves out of the comparison, plus the pictures (as asked: images are not compared here).
-SKIP_KEYS = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count", WIDGET_VIEW,
-             "image/png", "image/jpeg", "image/svg+xml", "transient"}
+SKIP_KEYS = {
+    "metadata",
+    "traceback",
+    "prompt_number",
+    "output_type",
+    "name",
+    "execution_count",
+    WIDGET_VIEW,
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+    "transient",
+}
 RANDOM = re.compile(
     r"\b(?:randn|rand|randint|randperm|randn_like|rand_like|randint_like|normal_|uniform_|multinomial|"
     r"bernoulli|dropout|manual_seed|Generator|shuffle)\b|np\.random|\brandom\.|nn\.(?:Linear|Conv\w*|Embedding)\("
@@ -158,8 +169,14 @@ def _solved(path: Path) -> nbformat.NotebookNode:
 
 
 def _client(nb: nbformat.NotebookNode, path: Path) -> NotebookClient:
-    return NotebookClient(nb, timeout=300, kernel_name=KERNEL, allow_errors=True, record_timing=False,
-                          resources={"metadata": {"path": str(path.parent)}})
+    return NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name=KERNEL,
+        allow_errors=True,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
 
 
 def _run(client: NotebookClient, cell, index: int) -> list:
@@ -307,20 +324,34 @@ def test_the_exercises_reuse_no_lesson_name(path):
 
 def test_the_comparison_sees_a_changed_digit_and_ignores_what_nbval_ignores():
     """The helpers above are not vacuous: a digit differs -> named; an address or an image -> the same."""
-    stored = [nbformat.v4.new_output("execute_result", {"text/plain": "tensor([0.1234]) at 0x7f00deadbeef",
-                                                       "image/png": "AAAA"}, execution_count=3),
-              nbformat.v4.new_output("stream", name="stdout", text="a\n"),
-              nbformat.v4.new_output("stream", name="stdout", text="b\n")]
-    same = [nbformat.v4.new_output("execute_result", {"text/plain": "tensor([0.1234]) at 0x7f11cafef00d",
-                                                     "image/png": "BBBB"}, execution_count=9),
-            nbformat.v4.new_output("stream", name="stdout", text="a\nb\n")]
+    stored = [
+        nbformat.v4.new_output(
+            "execute_result",
+            {"text/plain": "tensor([0.1234]) at 0x7f00deadbeef", "image/png": "AAAA"},
+            execution_count=3,
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+    ]
+    same = [
+        nbformat.v4.new_output(
+            "execute_result",
+            {"text/plain": "tensor([0.1234]) at 0x7f11cafef00d", "image/png": "BBBB"},
+            execution_count=9,
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="a\nb\n"),
+    ]
     assert _difference(same, stored) is None
     changed = copy.deepcopy(same)
     changed[0]["data"]["text/plain"] = "tensor([0.1235]) at 0x7f11cafef00d"
     assert "text/plain: now 'tensor([0.1235])" in _difference(changed, stored)
     assert _difference(same[:1], stored).startswith("output fields")
-    assert _difference([nbformat.v4.new_output("error", ename="NameError", evalue="name 'z' is not defined",
-                                               traceback=[])], stored) == "raised NameError: name 'z' is not defined"
+    assert (
+        _difference(
+            [nbformat.v4.new_output("error", ename="NameError", evalue="name 'z' is not defined", traceback=[])], stored
+        )
+        == "raised NameError: name 'z' is not defined"
+    )
 
 
 def test_random_drawing_cells_are_recognised():

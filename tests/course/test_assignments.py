@@ -69,8 +69,15 @@ def test_hidden_test_refuses_a_wrong_answer(key):
 def test_accepted_forms_match_check():
     want = spec("01.softmax_by_hand")
     value = torch.softmax(torch.tensor([2.0, 1.0, 0.1]), dim=0)
-    for form in (value, value.tolist(), value.numpy(), value.reshape(3, 1), value.double(),
-                 [float(v) for v in value], tuple(value.tolist())):
+    for form in (
+        value,
+        value.tolist(),
+        value.numpy(),
+        value.reshape(3, 1),
+        value.double(),
+        [float(v) for v in value],
+        tuple(value.tolist()),
+    ):
         assert accepts(form, want), type(form)
     for form in (value[:2], "0.66", True, value.reshape(3, 1).tolist() + [[0.0]]):
         assert not accepts(form, want)
@@ -85,8 +92,14 @@ def test_accepted_forms_match_check():
 
 def test_the_exact_shape_rule_is_kept():
     gathered = torch.tensor([[0.5], [1.5], [2.5], [3.5]])  # e.g. gather's (N, 1), never squeezed
-    want = {"kind": "numbers", "value": gathered.tolist(), "shape": [4, 1], "exact_shape": True,
-            "rtol": 1e-4, "atol": 1e-6}
+    want = {
+        "kind": "numbers",
+        "value": gathered.tolist(),
+        "shape": [4, 1],
+        "exact_shape": True,
+        "rtol": 1e-4,
+        "atol": 1e-6,
+    }
     assert accepts(gathered, want) and accepts(gathered.numpy(), want)
     assert not accepts(gathered.reshape(4), want) and not accepts(gathered.reshape(1, 4), want)
     assert not accepts(gathered.tolist(), want)  # a list has no shape, as in check
@@ -108,7 +121,7 @@ def _answered(student: nbformat.NotebookNode, answers: dict[str, str]) -> nbform
     for cell in nb.cells:
         m = re.search(r"""check\(\s*["']([^"']+)["']""", cell.source) if cell.cell_type == "code" else None
         if m and m[1] in answers:
-            cell.source = ANSWER_LINE.sub(lambda _: answers[m[1]], cell.source, count=1)
+            cell.source = ANSWER_LINE.sub(lambda _, key=m[1]: answers[key], cell.source, count=1)
     return nb
 
 
@@ -125,8 +138,9 @@ def test_otter_grades_solutions_blank_and_a_partly_wrong_submission(tmp_path):
     right = {k: EXERCISES[k].solution for k in keys}
     answers = dict(right)
     answers[keys[1]] = "answer = 12345.0"
-    answers[keys[2]] = LIAR.replace("EXPECTED", repr(spec(keys[2])["value"])) + \
-        "answer = torch.zeros(3).as_subclass(AlwaysClose)"
+    answers[keys[2]] = (
+        LIAR.replace("EXPECTED", repr(spec(keys[2])["value"])) + "answer = torch.zeros(3).as_subclass(AlwaysClose)"
+    )
     subs = {
         "solutions": made["autograder"].parent / made["student"].name,
         "blank": made["student"],

@@ -54,11 +54,15 @@ def test_nothing_outside_tests_reads_tests(tmp_path):
     for py in sorted((ROOT / "helper").rglob("*.py")):
         tree = ast.parse(py.read_text(encoding="utf-8"))
         docstrings = {
-            id(node.body[0].value) for node in ast.walk(tree)
+            id(node.body[0].value)
+            for node in ast.walk(tree)
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node) is not None
         }
-        strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-                   and id(n) not in docstrings]
+        strings = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+        ]
         bad = [s for s in strings if s == "tests" or s.startswith("tests/") or "/tests/" in s]
         assert not bad, f"{py.relative_to(ROOT)} names the tests folder in code: {bad}"
     make = (ROOT / "Makefile").read_text()

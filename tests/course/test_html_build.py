@@ -17,7 +17,6 @@ from helper.course.html import build, main
 from helper.course.notebooks import notebooks as course_notebooks
 
 
-
 def _notebook(path: Path, markdown: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(markdown), nbformat.v4.new_code_cell("1 + 1")]
@@ -67,7 +66,10 @@ def test_a_title_with_markup_is_text_in_the_other_pages_navigation(tmp_path: Pat
     nav = _Nav()
     nav.feed(page)
     assert nav.tags == ["nav", "a", "a"]  # no element came out of the title
-    assert (nav.links[-1][0], nav.links[-1][1].strip()) == ("02%20second%20%26%20%3Cb%3E.html", 'Next: Second <svg onload="alert(1)"> & "more"')
+    assert (nav.links[-1][0], nav.links[-1][1].strip()) == (
+        "02%20second%20%26%20%3Cb%3E.html",
+        'Next: Second <svg onload="alert(1)"> & "more"',
+    )
 
 
 class _Nav(HTMLParser):
@@ -123,19 +125,44 @@ def test_each_explorer_module_is_shipped_once(tmp_path: Path) -> None:
 
     nb = nbformat.v4.new_notebook()
     esm = "export default { render({ model, el }) { el.textContent = model.get('x'); } };"
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"version_major": 2, "version_minor": 0, "state": {
-        m: {"model_module": "anywidget", "model_name": "AnyModel", "model_module_version": "~0.9.*",
-            "state": {"_esm": esm, "_css": ".a{}", "x": i, "layout": "IPY_MODEL_l"}} for i, m in enumerate(["m1", "m2"])
-    } | {"l": {"model_module": "@jupyter-widgets/base", "model_name": "LayoutModel", "state": {}}}}}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "state": {
+                m: {
+                    "model_module": "anywidget",
+                    "model_name": "AnyModel",
+                    "model_module_version": "~0.9.*",
+                    "state": {"_esm": esm, "_css": ".a{}", "x": i, "layout": "IPY_MODEL_l"},
+                }
+                for i, m in enumerate(["m1", "m2"])
+            }
+            | {"l": {"model_module": "@jupyter-widgets/base", "model_name": "LayoutModel", "state": {}}},
+        }
+    }
     view = {"model_id": "m1", "version_major": 2, "version_minor": 0}
-    nb.cells = [nbformat.v4.new_markdown_cell("# Two"), nbformat.v4.new_code_cell("LogitsExplorer()", outputs=[
-        nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": view, "text/plain": "x"}),
-        nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {**view, "model_id": "m2"},
-                                                     "text/plain": "x"})])]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Two"),
+        nbformat.v4.new_code_cell(
+            "LogitsExplorer()",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"application/vnd.jupyter.widget-view+json": view, "text/plain": "x"}
+                ),
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={"application/vnd.jupyter.widget-view+json": {**view, "model_id": "m2"}, "text/plain": "x"},
+                ),
+            ],
+        ),
+    ]
     bundle = json.loads(widget_bundle(nb))
     assert bundle["modules"] == [esm] and bundle["styles"] == [".a{}"]
-    assert bundle["models"] == {"m1": {"module": 0, "style": 0, "state": {"x": 0}},
-                                "m2": {"module": 0, "style": 0, "state": {"x": 1}}}
+    assert bundle["models"] == {
+        "m1": {"module": 0, "style": 0, "state": {"x": 0}},
+        "m2": {"module": 0, "style": 0, "state": {"x": 1}},
+    }
     path = tmp_path / "01_two.ipynb"
     nbformat.write(nb, path)
     build([path], tmp_path / "out")
@@ -156,7 +183,9 @@ def test_every_figure_has_its_written_text_alternative(notebook: Path) -> None:
         if "image/png" in output.get("data", {})
         and len(str(output.get("metadata", {}).get("image/png", {}).get("alt", "")).strip()) < 20
     ]
-    assert missing == [], f"{notebook.name}: figures without a text alternative in cells {missing}: show them with described(fig, alt=...)"
+    assert missing == [], (
+        f"{notebook.name}: figures without a text alternative in cells {missing}: show them with described(fig, alt=...)"
+    )
 
 
 def test_the_page_shows_a_figure_with_its_alt(tmp_path: Path) -> None:
@@ -166,8 +195,12 @@ def test_the_page_shows_a_figure_with_its_alt(tmp_path: Path) -> None:
 
     bundle, metadata = described(loss_curves(3), "Two panels: the losses and their gradients.")._repr_mimebundle_()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Figure"), nbformat.v4.new_code_cell("described(...)", outputs=[
-        nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)])]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Figure"),
+        nbformat.v4.new_code_cell(
+            "described(...)", outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)]
+        ),
+    ]
     path = tmp_path / "01_figure.ipynb"
     nbformat.write(nb, path)
     build([path], tmp_path / "out")

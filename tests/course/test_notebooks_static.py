@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
+from mathjax_check import markdown_math, tex_errors
 
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW, notebooks
-from mathjax_check import markdown_math, tex_errors
 
 NOTEBOOKS = notebooks()
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
@@ -164,9 +164,15 @@ def _all_math(path: Path) -> list[tuple[str, str]]:
     """(where, tex) for every formula in Markdown cells and in stored text/markdown outputs."""
     found = []
     for i, cell in enumerate(_load(path)["cells"]):
-        texts = [_src(cell)] if cell["cell_type"] == "markdown" else [
-            _text(o["data"]["text/markdown"]) for o in cell.get("outputs", []) if "text/markdown" in o.get("data", {})
-        ]
+        texts = (
+            [_src(cell)]
+            if cell["cell_type"] == "markdown"
+            else [
+                _text(o["data"]["text/markdown"])
+                for o in cell.get("outputs", [])
+                if "text/markdown" in o.get("data", {})
+            ]
+        )
         for text in texts:
             found += [(f"{path.name} cell {i}", tex) for tex in markdown_math(text)]
     return found

@@ -27,8 +27,17 @@ def _texts():
 
 
 def test_layout_is_the_agreed_one():
-    for name in ["notebooks", "helper", "tests", "environment.yml", "README.md", "pyproject.toml",
-                 "requirements.txt", "Makefile", ".ci/run"]:
+    for name in [
+        "notebooks",
+        "helper",
+        "tests",
+        "environment.yml",
+        "README.md",
+        "pyproject.toml",
+        "requirements.txt",
+        "Makefile",
+        ".ci/run",
+    ]:
         assert (ROOT / name).exists(), f"{name} is missing"
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from labdriver import axe_violations, block_network, screenshot_dir
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helper.course import offline, slides as build_slides
+from helper.course import offline
+from helper.course import slides as build_slides
 from helper.course.notebooks import notebooks
-from labdriver import axe_violations, block_network, screenshot_dir
 
 SCREENSHOTS = screenshot_dir()
 NOTEBOOKS = notebooks()
@@ -44,7 +45,8 @@ def _scratch_notebook() -> nbformat.NotebookNode:
     }
     nb.cells = [
         new_markdown_cell(
-            r"# Scratch deck" "\n\n"
+            r"# Scratch deck"
+            "\n\n"
             r"Inline $\hat{y}_i = \sigma(z_i)$ and display $$\mathcal{L} = -\sum_i y_i \log \hat{y}_i$$",
             metadata={"slideshow": {"slide_type": "slide"}},
         ),
@@ -52,22 +54,42 @@ def _scratch_notebook() -> nbformat.NotebookNode:
         new_code_cell(
             "look(logits)  # INPUT-HIDDEN",
             metadata={"tags": ["hide-input"], "slideshow": {"slide_type": "slide"}},
-            outputs=[new_output("display_data", data={
-                "text/markdown": r"$\begin{bmatrix} 1.54 & -0.293 \end{bmatrix}$", "text/plain": "LOOK-PLAIN"})],
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={
+                        "text/markdown": r"$\begin{bmatrix} 1.54 & -0.293 \end{bmatrix}$",
+                        "text/plain": "LOOK-PLAIN",
+                    },
+                )
+            ],
         ),
         new_code_cell(
             "LogitsExplorer()  # EXPLORER-SOURCE",
             metadata={"slideshow": {"slide_type": "subslide"}},
-            outputs=[new_output("display_data", data={
-                "application/vnd.jupyter.widget-view+json": widget, "image/png": _PNG,
-                "text/plain": "EXPLORER-PLAIN"})],
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={
+                        "application/vnd.jupyter.widget-view+json": widget,
+                        "image/png": _PNG,
+                        "text/plain": "EXPLORER-PLAIN",
+                    },
+                )
+            ],
         ),
         new_code_cell(
             "widgets.IntSlider()  # BARE-WIDGET",
-            outputs=[new_output("display_data", data={
-                "application/vnd.jupyter.widget-view+json": widget, "text/plain": "IntSlider(value=0)"})],
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"application/vnd.jupyter.widget-view+json": widget, "text/plain": "IntSlider(value=0)"},
+                )
+            ],
         ),
-        new_markdown_cell("See [the docs](https://docs.pytorch.org/).", metadata={"slideshow": {"slide_type": "notes"}}),
+        new_markdown_cell(
+            "See [the docs](https://docs.pytorch.org/).", metadata={"slideshow": {"slide_type": "notes"}}
+        ),
         new_code_cell(
             "wide = " + repr("W" * 150) + "  # LONG-LINE",
             metadata={"slideshow": {"slide_type": "slide"}},
@@ -78,7 +100,7 @@ def _scratch_notebook() -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="session")
-def decks(tmp_path_factory) -> dict[str, "build_slides.Deck"]:
+def decks(tmp_path_factory) -> dict[str, build_slides.Deck]:
     """Build every deck (the notebooks and the scratch one) into one temporary folder."""
     src = tmp_path_factory.mktemp("slides-src")
     scratch = src / f"{SCRATCH}.ipynb"
@@ -293,11 +315,18 @@ def test_deck_runs_in_chromium_without_network(decks, browser, name):
 
 def test_bad_tex_fails_the_build(tmp_path):
     nb = new_notebook()
-    nb.cells = [new_markdown_cell(
-        r"# Bad" "\n\n" r"unknown $\foo{x}$, mismatched $$\begin{bmatrix} 1 \end{pmatrix}$$, fine ${\color{red}{x}}$"
-    )]
+    nb.cells = [
+        new_markdown_cell(
+            r"# Bad"
+            "\n\n"
+            r"unknown $\foo{x}$, mismatched $$\begin{bmatrix} 1 \end{pmatrix}$$, fine ${\color{red}{x}}$"
+        )
+    ]
     nbformat.write(nb, tmp_path / "bad.ipynb")
-    with pytest.raises(RuntimeError, match=r"TeX errors:\n  bad\.slides\.html: Undefined control sequence \\foo\n  bad\.slides\.html: .*") as error:
+    with pytest.raises(
+        RuntimeError,
+        match=r"TeX errors:\n  bad\.slides\.html: Undefined control sequence \\foo\n  bad\.slides\.html: .*",
+    ) as error:
         build_slides.build([tmp_path / "bad.ipynb"], tmp_path / "out")
     assert str(error.value).count("bad.slides.html") == 2, error.value  # the red \color is not an error
 
@@ -427,7 +456,12 @@ def test_every_line_fits_the_slide(decks, browser, name, size):
 @pytest.mark.browser
 def test_the_width_check_sees_a_line_cut_off(decks, browser):
     """Control: without the deck's wrapping, the scratch deck's 150-character line runs off its slide."""
-    wide = _too_wide(browser, decks[SCRATCH].path, (1280, 800), "html body .reveal .slides section pre { white-space: pre !important; }")
+    wide = _too_wide(
+        browser,
+        decks[SCRATCH].path,
+        (1280, 800),
+        "html body .reveal .slides section pre { white-space: pre !important; }",
+    )
     assert any("LONG-LINE" in w["text"] or "VVVV" in w["text"] for w in wide), wide
 
 
@@ -506,11 +540,17 @@ def test_every_slide_passes_axe_wcag_2_1_aa(decks, browser, name):
         page.goto(decks[name].path.as_uri(), wait_until="load", timeout=60_000)
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         # Judge each slide as it rests: half-faded text mid-transition is not what a reader sees.
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.add_style_tag(
+            content="*, *::before, *::after { transition: none !important; animation: none !important; }"
+        )
         page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
         # Every slide once, with all its fragments shown (they differ only in opacity).
-        page.add_style_tag(content=".reveal .slides section .fragment { opacity: 1 !important; visibility: inherit !important; }")
-        slides = page.evaluate("() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => Reveal.getIndices(s))")
+        page.add_style_tag(
+            content=".reveal .slides section .fragment { opacity: 1 !important; visibility: inherit !important; }"
+        )
+        slides = page.evaluate(
+            "() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => Reveal.getIndices(s))"
+        )
         for where in slides:
             page.evaluate("([h, v]) => Reveal.slide(h, v || 0)", [where["h"], where.get("v")])
             for violation in axe_violations(page, include=_SLIDE_AS_SHOWN):

@@ -24,7 +24,9 @@ def test_every_check_in_every_solutions_notebook_prints_correct(solved):
     seen = set()
     for name, result in solved.items():
         assert result.path.parent.name != "notebooks"
-        assert not result.from_oracle, f"{name}: exercises without worked code (Exercise.solution): {result.from_oracle}"
+        assert not result.from_oracle, (
+            f"{name}: exercises without worked code (Exercise.solution): {result.from_oracle}"
+        )
         for key, verdict in result.verdicts.items():
             assert verdict.startswith("Correct"), f"{name}: check({key!r}) printed {verdict!r}"
             seen.add(key)

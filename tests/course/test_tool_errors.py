@@ -34,8 +34,19 @@ def _run(module: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_the_tools_run_as_modules_and_fail_in_one_line(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "helper.course.solutions", str(tmp_path / "missing.ipynb"), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-m",
+            "helper.course.solutions",
+            str(tmp_path / "missing.ipynb"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     _one_line_error(done, "solutions", "no such notebook")
 
@@ -126,8 +137,13 @@ def test_two_notebooks_with_one_name_are_refused(tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "01_same.ipynb").write_bytes(notebooks()[0].read_bytes())
-    done = _run("solutions", str(tmp_path / "a" / "01_same.ipynb"), str(tmp_path / "b" / "01_same.ipynb"),
-                "--out", str(tmp_path / "out"))
+    done = _run(
+        "solutions",
+        str(tmp_path / "a" / "01_same.ipynb"),
+        str(tmp_path / "b" / "01_same.ipynb"),
+        "--out",
+        str(tmp_path / "out"),
+    )
     _one_line_error(done, "solutions", "two notebooks are named 01_same.ipynb")
     assert not (tmp_path / "out" / "01_same.ipynb").exists()
 

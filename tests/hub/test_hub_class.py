@@ -43,7 +43,7 @@ def test_the_pull_link_clones_the_course_and_a_later_pull_keeps_the_students_cha
     alice = students["alice"]
     link = pull_link(hub.url, f"file://{remote}", FIRST)
     page = alice.session.get(link, timeout=120)  # the link a student clicks: hub -> her server's page
-    assert page.status_code == 200 and f"/user/alice/git-pull" in page.url, (page.status_code, page.url)
+    assert page.status_code == 200 and "/user/alice/git-pull" in page.url, (page.status_code, page.url)
     alice.pull(f"file://{remote}")
     mine = f"{COURSE_DIR}/notebooks/{FIRST}"
     nb = alice.notebook(mine)
@@ -57,14 +57,17 @@ def test_the_pull_link_clones_the_course_and_a_later_pull_keeps_the_students_cha
     def change(work):
         _add_cell(work / "notebooks" / second, "an upstream correction")
         _add_cell(work / "notebooks" / FIRST, "an upstream note")
+
     _commit(remote, change)
     alice.pull(f"file://{remote}")
     theirs = alice.notebook(f"{COURSE_DIR}/notebooks/{second}")
-    assert "an upstream correction" in "".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                                               for c in theirs["cells"])
+    assert "an upstream correction" in "".join(
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in theirs["cells"]
+    )
     kept = alice.notebook(mine)
-    assert "my own notes" in [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                              for c in kept["cells"]], "the pull overwrote what the student wrote"
+    assert "my own notes" in [
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in kept["cells"]
+    ], "the pull overwrote what the student wrote"
 
 
 def test_three_students_run_notebook_01_and_one_is_graded(hub, students, remote, tmp_path):
@@ -72,8 +75,9 @@ def test_three_students_run_notebook_01_and_one_is_graded(hub, students, remote,
     names = sorted(students)
 
     def one(name):
-        return class_session(students[name], f"file://{remote}", FIRST,
-                             assignment if name == names[0] else None, tmp_path / "graded")
+        return class_session(
+            students[name], f"file://{remote}", FIRST, assignment if name == names[0] else None, tmp_path / "graded"
+        )
 
     with ThreadPoolExecutor(len(names)) as pool:
         timings = dict(zip(names, pool.map(one, names)))

@@ -41,13 +41,20 @@ def test_a_student_cannot_use_another_students_server_through_the_hub(students, 
     r = bob.session.get(f"{hub.url}/user/alice/lab", timeout=60)
     assert r.status_code == 403 or "/user/bob/" in r.url, (r.status_code, r.url)
     # no token at all
-    assert requests.get(f"{hub.url}/user/alice/api/contents", allow_redirects=False, timeout=30).status_code in (302, 403)
+    assert requests.get(f"{hub.url}/user/alice/api/contents", allow_redirects=False, timeout=30).status_code in (
+        302,
+        403,
+    )
 
 
 def test_a_student_cannot_reach_another_students_server_port_directly(students):
     alice, bob = students["alice"], students["bob"]
-    ports = {c.laddr.port for p in _server_pids("alice") for c in p.net_connections("tcp")
-             if c.status == psutil.CONN_LISTEN and "jupyterhub.singleuser" in " ".join(p.info["cmdline"])}
+    ports = {
+        c.laddr.port
+        for p in _server_pids("alice")
+        for c in p.net_connections("tcp")
+        if c.status == psutil.CONN_LISTEN and "jupyterhub.singleuser" in " ".join(p.info["cmdline"])
+    }
     assert ports, "alice's server listens nowhere"
     for port in ports:
         url = f"http://127.0.0.1:{port}/user/alice/api/contents"
@@ -88,7 +95,9 @@ def test_a_student_cannot_read_another_students_files_or_kernel_keys(students):
 
         url = bob.hub_url.replace("http", "ws", 1) + f"/user/bob/api/kernels/{kid}/channels"
         k = Kernel("bob", kid, websocket.create_connection(url, header=[f"Authorization: token {bob.token}"]))
-        out = k.execute(f"try:\n    open({secret!r}).read()\n    print('READ')\nexcept PermissionError:\n    print('DENIED')")
+        out = k.execute(
+            f"try:\n    open({secret!r}).read()\n    print('READ')\nexcept PermissionError:\n    print('DENIED')"
+        )
         k.close()
         assert "DENIED" in "".join(o.get("text", "") for o in out)
     finally:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 import torch.nn as nn
@@ -81,7 +81,8 @@ def setup_sources(prefix: str) -> list[str]:
     """The code cells of the Exercises section that check nothing: the setup a restarted kernel runs first."""
     cells = json.loads(notebook(prefix).read_text(encoding="utf-8"))["cells"]
     return [
-        "".join(c["source"]) for c in cells[exercises_start(cells):]
+        "".join(c["source"])
+        for c in cells[exercises_start(cells) :]
         if c["cell_type"] == "code" and not CHECK_KEY.search("".join(c["source"]))
     ]
 

@@ -49,7 +49,8 @@ class Student:
         r = self.session.post(
             f"{self.hub_url}/hub/login",
             data={"username": self.name, "password": self.password, "_xsrf": self._hub_xsrf()},
-            allow_redirects=False, timeout=60,
+            allow_redirects=False,
+            timeout=60,
         )
         if r.status_code != 302 or "jupyterhub-session-id" not in self.session.cookies:
             raise StudentError(f"{self.name}: login failed ({r.status_code})")
@@ -62,7 +63,9 @@ class Student:
             raise StudentError(f"{self.name}: spawn request failed ({r.status_code}: {r.text[:200]})")
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
-            user = self.session.get(f"{self.hub_url}/hub/api/users/{self.name}", headers=self._xsrf(), timeout=30).json()
+            user = self.session.get(
+                f"{self.hub_url}/hub/api/users/{self.name}", headers=self._xsrf(), timeout=30
+            ).json()
             server = user.get("servers", {}).get("", {})
             if server.get("ready"):
                 self.timings["server_ready"] = time.perf_counter() - t0
@@ -76,7 +79,9 @@ class Student:
         """An API token of this student (as JupyterLab holds one), made by the logged-in student."""
         r = self.session.post(
             f"{self.hub_url}/hub/api/users/{self.name}/tokens",
-            json={"note": "simulated student", "expires_in": 3600}, headers=self._xsrf(), timeout=60,
+            json={"note": "simulated student", "expires_in": 3600},
+            headers=self._xsrf(),
+            timeout=60,
         )
         if r.status_code != 201:
             raise StudentError(f"{self.name}: token request failed ({r.status_code})")
@@ -86,8 +91,13 @@ class Student:
     def api(self, method: str, path: str, *, user: str | None = None, **kw: Any) -> requests.Response:
         """A request to a single-user server's REST API (this student's, or ``user``'s) with this student's token."""
         headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, f"{self.hub_url}/user/{user or self.name}/api/{path}",
-                                headers=headers, timeout=kw.pop("timeout", 60), **kw)
+        return requests.request(
+            method,
+            f"{self.hub_url}/user/{user or self.name}/api/{path}",
+            headers=headers,
+            timeout=kw.pop("timeout", 60),
+            **kw,
+        )
 
     # -- handing out
     def pull(self, repo: str, branch: str = "main", timeout: float = 180) -> float:
@@ -96,7 +106,9 @@ class Student:
         r = requests.get(
             f"{self.hub_url}/user/{self.name}/git-pull/api",
             params={"repo": repo, "branch": branch, "targetpath": COURSE_DIR},
-            headers={"Authorization": f"token {self.token}"}, stream=True, timeout=timeout,
+            headers={"Authorization": f"token {self.token}"},
+            stream=True,
+            timeout=timeout,
         )
         if r.status_code != 200:
             raise StudentError(f"{self.name}: git-pull answered {r.status_code}")
@@ -115,8 +127,11 @@ class Student:
     # -- kernels
     def open_kernel(self, path: str) -> Kernel:
         """Start a kernel for the notebook at ``path`` (relative to home), as opening it in Lab does."""
-        r = self.api("POST", "sessions", json={"path": path, "type": "notebook", "name": path.rsplit("/", 1)[-1],
-                                                "kernel": {"name": "python3"}})
+        r = self.api(
+            "POST",
+            "sessions",
+            json={"path": path, "type": "notebook", "name": path.rsplit("/", 1)[-1], "kernel": {"name": "python3"}},
+        )
         if r.status_code != 201:
             raise StudentError(f"{self.name}: could not start a kernel ({r.status_code}: {r.text[:200]})")
         kernel_id = r.json()["kernel"]["id"]
@@ -143,11 +158,25 @@ class Kernel:
 
     def send(self, msg_type: str, content: dict, channel: str = "shell") -> str:
         msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": self.owner, "session": self.session,
-                       "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": [],
-        }))
+        self.ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "username": self.owner,
+                        "session": self.session,
+                        "version": "5.3",
+                        "date": "",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": channel,
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     def recv(self) -> dict | None:
@@ -162,8 +191,17 @@ class Kernel:
 
     def execute(self, code: str, timeout: float = 300) -> list[dict]:
         """Run ``code``; returns its output messages; raises StudentError on an error reply."""
-        msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": True,
-                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        msg_id = self.send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         outputs, deadline = [], time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             msg = self.recv()
@@ -197,8 +235,9 @@ class Kernel:
             raise StudentError(f"{self.owner}: no explorer with a {trait!r} trait was shown")
         comm_id = ids[-1]
         t0 = time.perf_counter()
-        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": {trait: value},
-                                                            "buffer_paths": []}})
+        self.send(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": {trait: value}, "buffer_paths": []}}
+        )
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
             msg = self.recv()
@@ -225,12 +264,13 @@ def answered(nb: dict, answers: dict[str, str]) -> dict:
         src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         m = re.search(r"""check\(\s*["']([^"']+)["']""", src) if cell["cell_type"] == "code" else None
         if m and m[1] in answers:
-            cell["source"] = re.sub(r"^answer = \.\.\..*$", lambda _: answers[m[1]], src, count=1, flags=re.M)
+            cell["source"] = re.sub(r"^answer = \.\.\..*$", lambda _, key=m[1]: answers[key], src, count=1, flags=re.M)
     return nb
 
 
-def class_session(student: Student, repo: str, notebook_name: str, assignment: dict | None,
-                  grade_dir: Any = None) -> dict[str, float]:
+def class_session(
+    student: Student, repo: str, notebook_name: str, assignment: dict | None, grade_dir: Any = None
+) -> dict[str, float]:
     """One student's class: log in, start the server, pull the course, Run All of ``notebook_name``,
     move its last explorer and wait for torch, then (with ``assignment``) fill in and submit its
     exercises and have them graded with otter. Returns the seconds of each step (and the score)."""

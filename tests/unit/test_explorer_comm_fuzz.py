@@ -49,19 +49,61 @@ def _valid(w):
 
 # values a page could send (JSON has no nan or inf: a browser sends null for them), good and hostile
 HOSTILE: list[Any] = [
-    None, "nan", "inf", "-inf", "", "abc", "<img src=x onerror=alert(1)>", True, False, [], {}, [None],
-    [1.0, "x", 2.0], [[1.0]], 10**400, -(10**400), [10**400, 0, 0], 1.7976931348623157e308, -1, 2, 3, 0.5, 1e30, 1e39, -1e308,
-    list(range(200_000)), [1e308, 1e308, 1e308], [0.0, 0.0, 0.0], [-1.0, 1.0, 1.0], ["nan", 1, 2],
-    {"a": 1}, [1.0] * 21, [1.0], "float16", "bits", "float128", "NATS",
+    None,
+    "nan",
+    "inf",
+    "-inf",
+    "",
+    "abc",
+    "<img src=x onerror=alert(1)>",
+    True,
+    False,
+    [],
+    {},
+    [None],
+    [1.0, "x", 2.0],
+    [[1.0]],
+    10**400,
+    -(10**400),
+    [10**400, 0, 0],
+    1.7976931348623157e308,
+    -1,
+    2,
+    3,
+    0.5,
+    1e30,
+    1e39,
+    -1e308,
+    list(range(200_000)),
+    [1e308, 1e308, 1e308],
+    [0.0, 0.0, 0.0],
+    [-1.0, 1.0, 1.0],
+    ["nan", 1, 2],
+    {"a": 1},
+    [1.0] * 21,
+    [1.0],
+    "float16",
+    "bits",
+    "float128",
+    "NATS",
 ]
 GOOD: dict[str, dict[str, Any]] = {
-    "logits": {"logits": lambda r: [round(r.uniform(-6, 6), 1) for _ in range(3)],
-               "target": lambda r: r.randrange(3), "temperature": lambda r: round(r.uniform(0.1, 5), 2)},
+    "logits": {
+        "logits": lambda r: [round(r.uniform(-6, 6), 1) for _ in range(3)],
+        "target": lambda r: r.randrange(3),
+        "temperature": lambda r: round(r.uniform(0.1, 5), 2),
+    },
     "binary": {"logit": lambda r: round(r.uniform(-30, 30), 1), "target": lambda r: r.randrange(2)},
-    "stability": {"shift": lambda r: round(r.uniform(-1000, 1000), 1), "scale": lambda r: round(r.uniform(0, 10), 1),
-                  "dtype": lambda r: r.choice(["float16", "float32", "float64"])},
-    "distribution": {"logits": lambda r: [round(r.uniform(-6, 6), 1) for _ in range(3)],
-                     "q": lambda r: [0.2, 0.3, 0.5], "unit": lambda r: r.choice(["nats", "bits"])},
+    "stability": {
+        "shift": lambda r: round(r.uniform(-1000, 1000), 1),
+        "scale": lambda r: round(r.uniform(0, 10), 1),
+        "dtype": lambda r: r.choice(["float16", "float32", "float64"]),
+    },
+    "distribution": {
+        "logits": lambda r: [round(r.uniform(-6, 6), 1) for _ in range(3)],
+        "q": lambda r: [0.2, 0.3, 0.5],
+        "unit": lambda r: r.choice(["nats", "bits"]),
+    },
 }
 READ_ONLY = {"logits": "lo", "binary": "hint", "stability": "scale_max", "distribution": "labels"}
 
@@ -71,8 +113,7 @@ class Page:
 
     def __init__(self) -> None:
         env = {**os.environ, "PYTHONPATH": os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name="python3", startup_timeout=120,
-                                                                   env=env)
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name="python3", startup_timeout=120, env=env)
         self.models: dict[str, dict[str, Any]] = {}  # comm id -> page state
 
     def close(self) -> None:
@@ -89,8 +130,11 @@ class Page:
             except queue.Empty:
                 raise AssertionError(f"no reply from the kernel to {code[:60]!r}") from None
             self._apply(msg, out)
-            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" \
-                    and msg["content"]["execution_state"] == "idle":
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+            ):
                 break
         return "".join(out)
 
@@ -108,8 +152,9 @@ class Page:
     def send(self, comm_id: str, state: dict[str, Any]) -> None:
         """What ipywidgets does on model.set + save_changes: set locally, send an update."""
         self.models[comm_id].update(state)
-        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-            "method": "update", "state": state, "buffer_paths": []}})
+        msg = self.kc.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}}
+        )
         self.kc.shell_channel.send(msg)
 
     def dump(self, name: str) -> dict[str, Any]:
@@ -179,8 +224,10 @@ def test_hostile_and_random_page_messages_leave_page_and_kernel_in_one_valid_sta
         assert f"{ro} cannot be set from the page" in st["py_error"]
         # random messages: several fields at once, good and hostile mixed
         for _ in range(40):
-            msg = {f: (fields[f](rng) if rng.random() < 0.6 else rng.choice(HOSTILE))
-                   for f in rng.sample(sorted(fields), rng.randint(1, len(fields)))}
+            msg = {
+                f: (fields[f](rng) if rng.random() < 0.6 else rng.choice(HOSTILE))
+                for f in rng.sample(sorted(fields), rng.randint(1, len(fields)))
+            }
             before = page.dump(name)["state"]
             page.send(ids[name], msg)
             _check(page, name, before, msg)

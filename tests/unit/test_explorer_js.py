@@ -82,9 +82,6 @@ def _decode(x):
     return x
 
 
-
-
-
 def _cases(rng: random.Random) -> dict:
     logits = []
     for k in range(3000):
@@ -113,8 +110,17 @@ def _cases(rng: random.Random) -> dict:
         n = rng.randint(1, 10)
         base = [rng.uniform(-5, 5) for _ in range(n)] if k % 4 else [rng.choice([1000.0, 60000.0, 1.0, 0.0])] * n
         dtype = ("float16", "float32", "float64")[k % 3]
-        shift = rng.choice([0.0, round(rng.uniform(-1000, 1000), 1), round(rng.uniform(-20, 20), 1),
-                            round(rng.uniform(80, 95), 1), round(rng.uniform(700, 720), 1), -200.0, 10000.0])
+        shift = rng.choice(
+            [
+                0.0,
+                round(rng.uniform(-1000, 1000), 1),
+                round(rng.uniform(-20, 20), 1),
+                round(rng.uniform(80, 95), 1),
+                round(rng.uniform(700, 720), 1),
+                -200.0,
+                10000.0,
+            ]
+        )
         scale = rng.choice([1.0, 0.0, round(rng.uniform(0, 10), 1)])
         stability.append([base, shift, scale, dtype])
     distribution = []
@@ -132,7 +138,11 @@ def _cases(rng: random.Random) -> dict:
     f16 += [rng.choice([-1, 1]) * 2.0 ** rng.uniform(-26, 16) for _ in range(3000)]
     # every float16 value and every midpoint between neighbours (ties go to even)
     halves = np.arange(0, 0x7C00, dtype=np.uint16).view(np.float16).astype(np.float64)
-    f16 += halves[::7].tolist() + ((halves[:-1] + halves[1:]) / 2)[::7].tolist() + [65519.99, 65520.0, 2.0**-25, 2.0**-25 * 1.0001]
+    f16 += (
+        halves[::7].tolist()
+        + ((halves[:-1] + halves[1:]) / 2)[::7].tolist()
+        + [65519.99, 65520.0, 2.0**-25, 2.0**-25 * 1.0001]
+    )
     return {"logits": logits, "binary": binary, "stability": stability, "distribution": distribution, "f16": f16}
 
 
@@ -171,8 +181,10 @@ def _within(errors: list, what: str, got: list, ref64: torch.Tensor, bound: torc
     got_t = torch.tensor([_decode(v) for v in got], dtype=torch.float64).reshape(ref64.shape)
     bad = ((got_t - ref64).abs() > bound) | got_t.isnan()
     for i in bad.flatten().nonzero().flatten()[:3].tolist():
-        errors.append(f"{what}[{i}]: {got_t.flatten()[i].item()!r} vs float64 "
-                      f"{ref64.flatten()[i].item()!r}, bound {bound.flatten()[i].item():.3g}")
+        errors.append(
+            f"{what}[{i}]: {got_t.flatten()[i].item()!r} vs float64 "
+            f"{ref64.flatten()[i].item()!r}, bound {bound.flatten()[i].item():.3g}"
+        )
 
 
 def test_there_are_at_least_10000_inputs(run):
@@ -221,7 +233,9 @@ def test_softmax_cross_entropy_logsumexp_gradient_agree_with_torch(run):
             bound = torch.as_tensor(bound, dtype=torch.float64).expand_as(ref64)
             got_js, got_torch = js[key], mine[key]
             _within(errors, f"{what} page {key}", got_js if isinstance(got_js, list) else [got_js], ref64, bound)
-            _within(errors, f"{what} torch {key}", got_torch if isinstance(got_torch, list) else [got_torch], ref64, bound)
+            _within(
+                errors, f"{what} torch {key}", got_torch if isinstance(got_torch, list) else [got_torch], ref64, bound
+            )
     assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
 
 
@@ -235,8 +249,15 @@ def test_sigmoid_and_both_bce_losses_agree_with_torch(run):
         if z > 0:  # where 1 - sigmoid(z) matters (the drift and the jump), exactly equal
             _check(errors, f"z={z} y={y} sigmoid (z > 0)", js["sigmoid"], s.item(), "float32", 0)
         _check(errors, f"z={z} y={y} BCELoss", js["bce_loss"], nn.BCELoss()(s, yt).item(), "float32", 2, 1)
-        _check(errors, f"z={z} y={y} BCEWithLogitsLoss", js["bce_with_logits_loss"],
-               nn.BCEWithLogitsLoss()(zt, yt).item(), "float32", 2, 1)
+        _check(
+            errors,
+            f"z={z} y={y} BCEWithLogitsLoss",
+            js["bce_with_logits_loss"],
+            nn.BCEWithLogitsLoss()(zt, yt).item(),
+            "float32",
+            2,
+            1,
+        )
     assert not errors, f"{len(errors)} disagreements, e.g. " + "; ".join(errors[:5])
 
 
@@ -250,7 +271,10 @@ def test_log_sum_exp_three_ways_agree_with_torch_in_every_dtype(run):
             e = torch.exp(z)
             m = z.max()
             ref = {
-                "z": z.tolist(), "exp": e.tolist(), "sum_exp": e.sum().item(), "max": m.item(),
+                "z": z.tolist(),
+                "exp": e.tolist(),
+                "sum_exp": e.sum().item(),
+                "max": m.item(),
                 "naive": torch.log(e.sum()).item(),
                 "max_trick": (m + torch.log(torch.exp(z - m).sum())).item(),
                 "logsumexp": torch.logsumexp(z, 0).item(),
@@ -294,8 +318,10 @@ def test_entropy_kl_and_soft_cross_entropy_agree_with_torch(run):
         dlogp = fb.cross_entropy_error(z64)
         per_term = (2 * fb.EXP_ULPS + 1) * fb.U32
         c = len(z)
-        def bound(terms: torch.Tensor) -> torch.Tensor:
+
+        def bound(terms: torch.Tensor, per_term=per_term, c=c, q64=q64, dlogp=dlogp) -> torch.Tensor:
             return (per_term + fb.gamma(c - 1)) * terms.abs().sum() + (q64 * dlogp).sum()
+
         refs = {
             "entropy": (-qlogq.sum(), (per_term + fb.gamma(c - 1)) * qlogq.abs().sum()),
             "kl": ((qlogq - q64 * logp64).sum(), bound(qlogq) + bound(q64 * logp64)),
@@ -324,14 +350,16 @@ def test_float16_rounding_is_exact(run):
     assert not bad, f"f16roundExact differs from torch's float16 cast: {bad[:5]}"
     assert native == exact, "Math.f16round and f16roundExact differ"
     flag, engine_has_it, picked = out["native_f16"]
-    assert flag == engine_has_it and picked, "f16round must be Math.f16round where the engine has it, else f16roundExact"
+    assert flag == engine_has_it and picked, (
+        "f16round must be Math.f16round where the engine has it, else f16roundExact"
+    )
 
 
 def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
     """compose() gives each explorer ONE module (no relative imports) that an engine can load."""
     for name in ("logits.js", "binary.js", "stability.js", "distribution.js", "training.js"):
         src = compose(name)
-        assert "from \"./" not in src and src.count("export default") == 1, name
+        assert 'from "./' not in src and src.count("export default") == 1, name
         path = tmp_path / f"composed_{name.replace('.js', '.mjs')}"
         path.write_text(src)
         probe = tmp_path / "probe.mjs"
@@ -341,12 +369,12 @@ def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
         )
         proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.split() == ["function", f"{F.cross_entropy(torch.tensor([[0.0, 1.0]]), torch.tensor([1])).item():.4f}"]
+        assert proc.stdout.split() == [
+            "function",
+            f"{F.cross_entropy(torch.tensor([[0.0, 1.0]]), torch.tensor([1])).item():.4f}",
+        ]
     with pytest.raises(ValueError, match="no explorer module"):
         compose("lossmath.js")
-
-
-
 
 
 def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format(tmp_path):
@@ -355,8 +383,25 @@ def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format
     from helper._format import fmt
     from helper.palette import OKABE_ITO
 
-    xs = [0.0, -0.0, 1.5, -1.5, 2.3257064819335938, -4.9999e-5, 4.9999e-5, 0.00005, 123456.789, -2.0025,
-          1e-300, math.inf, -math.inf, math.nan, 0.1 + 0.2, -0.00004, 99.99995]
+    xs = [
+        0.0,
+        -0.0,
+        1.5,
+        -1.5,
+        2.3257064819335938,
+        -4.9999e-5,
+        4.9999e-5,
+        0.00005,
+        123456.789,
+        -2.0025,
+        1e-300,
+        math.inf,
+        -math.inf,
+        math.nan,
+        0.1 + 0.2,
+        -0.00004,
+        99.99995,
+    ]
     as_js = [x if math.isfinite(x) else {"inf": "Infinity", "-inf": "-Infinity"}.get(str(x), "NaN") for x in xs]
     probe = tmp_path / "fmt.mjs"
     probe.write_text(
@@ -376,9 +421,6 @@ def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format
     assert out["big"] == [fmt(1234567.5, ".5g"), fmt(-9.87654e40, ".5g"), fmt(12.5, ".4f")]
 
 
-
-
-
 def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
     """TrainingPlayer's page (training.js via lossmath.js) computes the decision regions of random
     W, b on a grid (softmax and argmax) and the loss, accuracy and mean logit length on random
@@ -394,8 +436,9 @@ def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
     - mean loss, mean logit length: per-point bounds plus the float32 mean's ``gamma(N - 1)``;
     - accuracy: off by at most the share of points whose argmax is within 2 dz of a tie.
     """
-    from helper.explorers.training import _grid_points
     import fp_bounds as fb
+
+    from helper.explorers.training import _grid_points
 
     gen = torch.Generator().manual_seed(20261125)
     cases = []
@@ -404,17 +447,21 @@ def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
         n_points = 1 + k * 5
         X = 2 * torch.randn(n_points, 2, generator=gen)
         lo, hi = X.min(0).values - 0.3, X.max(0).values + 0.3
-        cases.append({
-            "box": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
-            "n": 22,
-            "W": (scale * torch.randn(3, 2, generator=gen)).tolist(),
-            "b": (scale * torch.randn(3, generator=gen)).tolist(),
-            "points": X.tolist(),
-            "classes": torch.randint(0, 3, (n_points,), generator=gen).tolist(),
-        })
+        cases.append(
+            {
+                "box": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
+                "n": 22,
+                "W": (scale * torch.randn(3, 2, generator=gen)).tolist(),
+                "b": (scale * torch.randn(3, generator=gen)).tolist(),
+                "points": X.tolist(),
+                "classes": torch.randint(0, 3, (n_points,), generator=gen).tolist(),
+            }
+        )
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     runner = JS_TESTS / "classifier_cases.mjs"
-    proc = subprocess.run([_node(), str(runner), str(tmp_path / "cases.json")], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [_node(), str(runner), str(tmp_path / "cases.json")], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     errors: list[str] = []
     ambiguous_cells = 0

@@ -41,7 +41,7 @@ def _shown_number(markup: str, prefix: str) -> float:
     """The number after ``prefix`` in the text of ``markup`` (e.g. ``"loss = "``)."""
     for t in _texts(markup):
         if t.startswith(prefix):
-            return float(t[len(prefix):].split()[0])
+            return float(t[len(prefix) :].split()[0])
     raise AssertionError(f"no text starting with {prefix!r} in {_texts(markup)}")
 
 
@@ -101,7 +101,9 @@ def test_logits_explorer_gradient_is_softmax_minus_onehot():
 def test_logits_explorer_temperature_slider_changes_the_loss():
     ex = LogitsExplorer([2.0, 0.0, -1.0], 1)
     ex.temperature = 4.0
-    assert ex.state()["loss"] == pytest.approx(F.cross_entropy(torch.tensor([[0.5, 0.0, -0.25]]), torch.tensor([1])).item())
+    assert ex.state()["loss"] == pytest.approx(
+        F.cross_entropy(torch.tensor([[0.5, 0.0, -0.25]]), torch.tensor([1])).item()
+    )
 
 
 def test_logits_explorer_widgets_follow_the_contract():
@@ -443,8 +445,10 @@ def test_fuzzing_the_logits_explorer_never_raises_leaks_or_grows():
     rng = random.Random(0)
     controls = [(s, _extremes_and_range(s)) for s in ex.sliders]
     controls += [(s, (s.min, s.max)) for s in ex.sliders]
-    target, temperature = Control(ex, "target"), Control(ex, "temperature", min=ex.temperature_min,
-                                                          max=ex.temperature_max, step=0.05)
+    target, temperature = (
+        Control(ex, "target"),
+        Control(ex, "temperature", min=ex.temperature_min, max=ex.temperature_max, step=0.05),
+    )
     controls += [(target, list(range(5))), (temperature, _extremes_and_range(temperature))]
     controls += [(temperature, (temperature.min, temperature.max))]
     figs = len(plt.get_fignums())

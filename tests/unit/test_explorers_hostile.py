@@ -214,8 +214,12 @@ def test_a_rewritten_value_from_the_page_is_kept_in_its_checked_form():
 def test_the_training_player_refuses_a_step_that_is_not_an_integer():
     X = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])
     p = TrainingPlayer(X, torch.tensor([0, 1, 2]), steps=3)
-    for bad, words in (("1", "step must be an integer"), (None, "step must be an integer"),
-                       (True, "step must be an integer"), (1.5, "step must be an integer")):
+    for bad, words in (
+        ("1", "step must be an integer"),
+        (None, "step must be an integer"),
+        (True, "step must be an integer"),
+        (1.5, "step must be an integer"),
+    ):
         p.set_state({"step": bad})
         assert words in p.py_error and p.step == 0
     p.set_state({"step": 99})

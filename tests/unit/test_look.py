@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from mathjax_check import markdown_errors, tex_errors
 
 import helper._look_format as look_format
 from helper.course import install_hint, node_modules
 from helper.look import LookSettings, look, to_latex, to_markdown
 from helper.palette import HIGHLIGHT
-from mathjax_check import markdown_errors, tex_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 VERMILLION = HIGHLIGHT  # the documented default highlight colour (a darkened Okabe-Ito vermillion)
@@ -57,7 +57,11 @@ def test_seed_binary_cross_entropy_numbers():
     z = torch.randn(5)
     y = torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0])
     by_hand = -(y * torch.sigmoid(z).log() + (1 - y) * (1 - torch.sigmoid(z)).log())
-    for loss in (by_hand, torch.nn.BCELoss(reduction="none")(torch.sigmoid(z), y), torch.nn.BCEWithLogitsLoss(reduction="none")(z, y)):
+    for loss in (
+        by_hand,
+        torch.nn.BCELoss(reduction="none")(torch.sigmoid(z), y),
+        torch.nn.BCEWithLogitsLoss(reduction="none")(z, y),
+    ):
         assert to_latex(loss) == r"\begin{bmatrix} 1.74 & 0.851 & 2.29 & 1.02 & 1.38 \end{bmatrix}"
 
 
@@ -169,7 +173,7 @@ def test_integers_are_exact():
     assert to_latex(123456789) == "123456789"
     assert to_latex(10**30) == "1" + "0" * 30
     assert to_latex(torch.tensor([123456789, -7], dtype=torch.int64)) == r"\begin{bmatrix} 123456789 & -7 \end{bmatrix}"
-    assert to_latex(np.int64(-2**62)) == str(-2**62)
+    assert to_latex(np.int64(-(2**62))) == str(-(2**62))
 
 
 def test_booleans_are_true_false():
@@ -367,7 +371,12 @@ def test_highlight_survives_summarising_and_custom_colour():
         (torch.zeros(2, 3), torch.tensor([0, 3]), ValueError, "index 3 is out of range"),
         (torch.zeros(2, 3), torch.tensor([-1, 0]), ValueError, "out of range"),
         (torch.zeros(2, 3), torch.tensor([0, 1, 2]), ValueError, r"shape \(2,\)"),
-        (torch.zeros(2, 3), torch.zeros(3, 2, dtype=torch.bool), ValueError, r"mask must have the value's shape \(2, 3\)"),
+        (
+            torch.zeros(2, 3),
+            torch.zeros(3, 2, dtype=torch.bool),
+            ValueError,
+            r"mask must have the value's shape \(2, 3\)",
+        ),
         (torch.zeros(3), 3, ValueError, "out of range"),
         (torch.zeros(3), torch.tensor([0.0]), TypeError, "must be integers"),
         (torch.zeros(3), "first", TypeError, "boolean mask"),
@@ -438,7 +447,12 @@ def test_settings_are_validated(kwargs, error):
 
 def test_settings_are_frozen_and_default_sensibly():
     settings = LookSettings()
-    assert (settings.precision, settings.threshold, settings.edgeitems, settings.highlight_color) == (3, 1000, 3, VERMILLION)
+    assert (settings.precision, settings.threshold, settings.edgeitems, settings.highlight_color) == (
+        3,
+        1000,
+        3,
+        VERMILLION,
+    )
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.precision = 4  # type: ignore[misc]
     with pytest.raises(ValueError, match="precision"):
@@ -511,7 +525,11 @@ def test_everything_written_is_valid_mathjax3():
 def test_markdown_output_is_found_and_valid_as_jupyterlab_reads_it():
     torch.manual_seed(6)
     md = to_markdown(
-        r"**BCE** $L(\hat{y}, y)=$", torch.rand(5), r"with targets", torch.tensor([0, 1]), r"and $\sigma$",
+        r"**BCE** $L(\hat{y}, y)=$",
+        torch.rand(5),
+        r"with targets",
+        torch.tensor([0, 1]),
+        r"and $\sigma$",
     )
     highlighted = to_markdown("$p=$", torch.rand(3, 4), highlight=torch.tensor([0, 1, 2]))
     assert markdown_errors(md + "\n\n" + highlighted) == []
@@ -542,7 +560,8 @@ def test_text_lays_out_like_torch():
     matrix = torch.tensor([[1.0, -0.5], [10.0, 2.25]])
     assert _text("$A=$", matrix, "ok").splitlines() == ["$A=$ [[     1, -0.500],", "      [    10,   2.25]] ok"]
     assert _text("$A=$", matrix, "ok", settings=LookSettings(trailing_zeros=False)).splitlines() == [
-        "$A=$ [[   1, -0.5],", "      [  10, 2.25]] ok"
+        "$A=$ [[   1, -0.5],",
+        "      [  10, 2.25]] ok",
     ]
     assert _text(torch.tensor(1e6)) == "1.00e+06"
     assert _text(torch.tensor([math.nan, -math.inf, True])) == "[ nan, -inf,    1]"
@@ -589,7 +608,9 @@ def test_look_in_plain_python_prints_text():
         assert result is None
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
     assert done.stdout.splitlines() == ["$z=$ [[  1.54, -0.293,  -2.18],", "      [ 0.568,  -1.08,  -1.40]]"]
     assert done.stdout.endswith("]]\n")
 

@@ -14,11 +14,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from mathjax_check import tex_errors
 
 import helper._look_format as look_format
 from helper._look_values import MAX_BLOCKS, MAX_ENTRIES, MAX_LIST_DEPTH, MAX_LIST_NUMBERS
 from helper.look import LookSettings, to_latex, to_markdown
-from mathjax_check import tex_errors
 
 MESSAGE_LIMIT = 600  # characters: an error message is a sentence or two, never a dump of the value
 
@@ -77,7 +77,9 @@ def test_small_values_are_shown_whole(formatted):
 
 
 def test_every_bounded_output_is_valid_mathjax3():
-    texts = [to_latex(torch.arange(math.prod(s), dtype=torch.float32).reshape(s)) for s in SHAPES if math.prod(s) < 10**6]
+    texts = [
+        to_latex(torch.arange(math.prod(s), dtype=torch.float32).reshape(s)) for s in SHAPES if math.prod(s) < 10**6
+    ]
     texts.append(to_latex(torch.zeros(6, 6, 6, 5, 2, 2), highlight=torch.ones(6, 6, 6, 5, 2, 2, dtype=torch.bool)))
     assert tex_errors(texts) == [None] * len(texts)
 
@@ -146,7 +148,16 @@ def test_messages_stay_short_whatever_the_repr(item):
 
 
 EXTREMES = [
-    float("nan"), float("inf"), -float("inf"), 1e308, 5e-324, -0.0, 2**63 - 1, -(2**63), 10**400, True,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e308,
+    5e-324,
+    -0.0,
+    2**63 - 1,
+    -(2**63),
+    10**400,
+    True,
     torch.full((3, 3), float("nan")),
     torch.tensor([float("inf"), -float("inf"), 0.0]),
     torch.tensor([1e38, -1e-45], dtype=torch.float32),

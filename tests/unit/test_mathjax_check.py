@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-import mathjax_check
 from mathjax_check import MathDelimiterError, markdown_errors, markdown_math, markdown_snippets, tex_errors
 
 GOOD = [

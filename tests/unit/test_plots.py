@@ -148,8 +148,15 @@ def test_bad_input_is_a_clear_error(call, error, words):
 
 def test_public_names():
     assert set(plots.__all__) == {
-        "PALETTE", "Described", "described", "loss_curves", "loss_curve_data", "bce_parting", "bce_parting_data",
-        "first_z_where_sigmoid_is_one", "step_size_errors",
+        "PALETTE",
+        "Described",
+        "described",
+        "loss_curves",
+        "loss_curve_data",
+        "bce_parting",
+        "bce_parting_data",
+        "first_z_where_sigmoid_is_one",
+        "step_size_errors",
     }
 
 

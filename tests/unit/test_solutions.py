@@ -19,16 +19,16 @@ import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
 from exercise_cells import ANSWER_LINE, answer, cell_data, exercise_cell, exercise_cells, notebook
+
 from helper.course.notebooks import notebooks
 from helper.exercises import EXERCISES, check
 from helper.facts import BCE_CLAMPED_LOSS
 
-
 # ---------------------------------------------------------------- notebook 01
 # Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb01.py)
 # are recognised with their own message (test_named_mistakes_of_01_and_02 below).
+
 
 def sol_predict_fox_logit(ex_photo, ex_p_fox):
     others = torch.cat([ex_photo[:2], ex_photo[3:]])
@@ -72,8 +72,10 @@ def bug_temperature_not_normalised(ex_logits, ex_T):
 
 def sol_shift_changes_nothing(ex_logits):
     same = torch.softmax(ex_logits, dim=0)
-    return [torch.allclose(torch.softmax(ex_logits - ex_logits.max(), dim=0), same),
-            torch.allclose(torch.softmax(2 * ex_logits, dim=0), same)]
+    return [
+        torch.allclose(torch.softmax(ex_logits - ex_logits.max(), dim=0), same),
+        torch.allclose(torch.softmax(2 * ex_logits, dim=0), same),
+    ]
 
 
 def bug_shift_changes_nothing_swapped(ex_logits):
@@ -93,6 +95,7 @@ def bug_logits_from_probabilities_reversed(ex_probs):
 
 
 # ---------------------------------------------------------------- notebook 02
+
 
 def sol_predict_overflow_shift(ex_row):
     log_max = math.log(torch.finfo(torch.float32).max)
@@ -226,11 +229,14 @@ def test_02_the_lse_bounds_hold_and_each_is_tight_somewhere():
     Z = 10 * torch.randn(1000, 7, generator=g, dtype=torch.float64)
     lse, top = Z.logsumexp(dim=1), Z.max(dim=1).values
     assert (top <= lse).all() and (lse <= top + math.log(7)).all()
-    assert torch.allclose(torch.zeros(7, dtype=torch.float64).logsumexp(dim=0), torch.tensor(math.log(7), dtype=torch.float64))
+    assert torch.allclose(
+        torch.zeros(7, dtype=torch.float64).logsumexp(dim=0), torch.tensor(math.log(7), dtype=torch.float64)
+    )
     assert torch.tensor([0.0, -50.0, -50.0], dtype=torch.float64).logsumexp(dim=0).item() < 1e-20
 
 
 # ---------------------------------------------------------------- notebook 03
+
 
 def sol_gather_flat(ex_logprobs, ex_targets):
     return ex_logprobs.gather(1, ex_targets.unsqueeze(1)).squeeze(1)
@@ -272,6 +278,7 @@ def bug_onehot_bytes(ex_N, ex_C):
 # ---------------------------------------------------------------- notebook 04
 # Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb04.py)
 # are tested with their own messages below.
+
 
 def sol_weighted_mean(ex_logits, ex_targets, ex_weight):
     per = -F.log_softmax(ex_logits, dim=1)[torch.arange(len(ex_targets)), ex_targets]
@@ -340,6 +347,7 @@ def bug_predict_target_bar():
 
 # ---------------------------------------------------------------- notebook 06
 
+
 def sol_predict_no_jump():
     z = torch.arange(-300, 301) / 10
     return bool((F.binary_cross_entropy(torch.sigmoid(z), torch.ones_like(z), reduction="none") == 100).any())
@@ -370,8 +378,9 @@ def sol_prior_savings_torch(ex_pi):
     y = torch.zeros(50)
     y[0] = 1.0  # 1 positive in 50
     b = torch.logit(torch.tensor(ex_pi))
-    return (F.binary_cross_entropy_with_logits(torch.zeros(50), y)
-            - F.binary_cross_entropy_with_logits(b.expand(50), y)).item()
+    return (
+        F.binary_cross_entropy_with_logits(torch.zeros(50), y) - F.binary_cross_entropy_with_logits(b.expand(50), y)
+    ).item()
 
 
 def bug_prior_savings_bits(ex_pi):
@@ -442,6 +451,7 @@ def bug_multilabel_mean_per_example(ex_Z, ex_Y):
 # Bugs listed here get the generic hint; each exercise's named mistakes (helper/exercises/nb07.py)
 # are recognised with their own message instead.
 
+
 def sol_predict_equal_logits():
     return F.cross_entropy(torch.zeros(1, 3), torch.tensor([0]))
 
@@ -490,6 +500,7 @@ def bug_ce_vs_brier_ranking_no_log(ex_probs_A, ex_probs_B, ex_targets):
 
 # ---------------------------------------------------------------- notebook 05
 # Bugs listed in CASES get the generic hint; NAMED_MISTAKES below are recognised with their own message.
+
 
 def sol_predict_floor():
     q = torch.tensor([0.9 + 0.1 / 3, 0.1 / 3, 0.1 / 3])
@@ -574,8 +585,9 @@ def sol_distill_grad(ex_teacher, ex_student, ex_T):
 
 def sol_distill_grad_autograd_list(ex_teacher, ex_student, ex_T):
     s = ex_student.clone().requires_grad_(True)
-    loss = ex_T**2 * F.kl_div(F.log_softmax(s / ex_T, dim=1), F.log_softmax(ex_teacher / ex_T, dim=1),
-                              reduction="batchmean", log_target=True)
+    loss = ex_T**2 * F.kl_div(
+        F.log_softmax(s / ex_T, dim=1), F.log_softmax(ex_teacher / ex_T, dim=1), reduction="batchmean", log_target=True
+    )
     loss.backward()
     return s.grad.tolist()
 
@@ -614,6 +626,7 @@ NAMED_MISTAKES = [
 # ---------------------------------------------------------------- notebook 08
 # Bugs listed in CASES get the generic hint; each exercise's named mistakes (helper/exercises/nb08.py)
 # are recognised with their own message instead (NAMED_08 below checks real buggy code hits them).
+
 
 def sol_predict_first_accuracy():
     return 1 / 3  # every point predicted as one class; 100 of the 300 are of it
@@ -955,8 +968,14 @@ def _correct_forms(expected, exact_shape: bool = False) -> list:
     expected shape where the exercise teaches one), numpy, Python."""
     if _is_yes_no(expected):
         flags = [expected] if isinstance(expected, bool) else expected
-        forms = [list(flags), tuple(flags), [np.bool_(f) for f in flags], [torch.tensor(f) for f in flags],
-                 torch.tensor(flags), np.array(flags)]
+        forms = [
+            list(flags),
+            tuple(flags),
+            [np.bool_(f) for f in flags],
+            [torch.tensor(f) for f in flags],
+            torch.tensor(flags),
+            np.array(flags),
+        ]
         if len(flags) == 1:
             forms += [flags[0], np.bool_(flags[0]), torch.tensor(flags[0]), torch.tensor([flags[0]])]
         return forms

@@ -6,13 +6,16 @@ import math
 
 import matplotlib
 import pytest
+import torch
+import torch.nn.functional as F
+from fp_bounds import cross_entropy_gradient_error
+from matplotlib.figure import Figure
 
 import helper
 import helper.explorers
-import torch
-import torch.nn.functional as F
-from matplotlib.figure import Figure
-
+from helper.explorers._base import Explorer
+from helper.explorers._esm import compose
+from helper.explorers.training import _grid_points
 from helper.training import (
     History,
     calibration_bins,
@@ -24,11 +27,7 @@ from helper.training import (
     train,
     training_curves,
 )
-from helper.explorers._base import Explorer
-from helper.explorers._esm import compose
-from helper.explorers.training import _grid_points
 from helper.training_view import TrainingPlayer
-from fp_bounds import cross_entropy_gradient_error
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +170,9 @@ def _loop_bins(probs, labels, bins):
     for k in range(bins):
         members = [(c, ok) for kk, c, ok in out if kk == k]
         n = len(members)
-        rows.append((n, sum(c for c, _ in members) / n if n else math.nan, sum(ok for _, ok in members) / n if n else math.nan))
+        rows.append(
+            (n, sum(c for c, _ in members) / n if n else math.nan, sum(ok for _, ok in members) / n if n else math.nan)
+        )
     return rows
 
 
@@ -379,7 +380,9 @@ def test_linear_cross_entropy_is_convex_with_d_plus_one_flat_directions(features
     n = classes * (features + 1)
 
     def loss(theta):
-        return F.cross_entropy(X @ theta[: classes * features].view(classes, features).T + theta[classes * features:], y)
+        return F.cross_entropy(
+            X @ theta[: classes * features].view(classes, features).T + theta[classes * features :], y
+        )
 
     theta = torch.randn(n, generator=g, dtype=torch.float64)
     eig = torch.linalg.eigvalsh(torch.autograd.functional.hessian(loss, theta))
@@ -393,7 +396,9 @@ def test_linear_cross_entropy_is_convex_with_d_plus_one_flat_directions(features
 def test_double_softmax_expected_loss_is_lowest_at_half_one_plus_log_odds(eta0):
     """The bug's expected loss over p = (s, 1 - s) is minimised at s = (1 + log(eta0 / eta1)) / 2 (float64, LBFGS)."""
     s = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([s], max_iter=100, tolerance_grad=1e-14, tolerance_change=1e-16, line_search_fn="strong_wolfe")
+    opt = torch.optim.LBFGS(
+        [s], max_iter=100, tolerance_grad=1e-14, tolerance_change=1e-16, line_search_fn="strong_wolfe"
+    )
 
     def closure():
         opt.zero_grad()
