@@ -162,12 +162,17 @@ def master(nb: nbformat.NotebookNode, name: str) -> tuple[nbformat.NotebookNode,
     """The otter master notebook of course notebook ``nb`` and the exercise keys it grades."""
     from helper.exercises import EXERCISES
 
-    config = (
-        "# ASSIGNMENT CONFIG\n"
-        f"name: {name}\n"
-        "init_cell: false\ncheck_all_cell: false\nexport_cell: false\nrun_tests: false\n"
-        "solutions_pdf: false\ntemplate_pdf: false\n"
-        "generate:\n  pdf: false\n  filtering: false\n"
+    config = "\n".join(
+        [
+            "# ASSIGNMENT CONFIG",
+            f"name: {name}",
+            *(f"{option}: false" for option in ("init_cell", "check_all_cell", "export_cell", "run_tests")),
+            *(f"{option}: false" for option in ("solutions_pdf", "template_pdf")),
+            "generate:",
+            "  pdf: false",
+            "  filtering: false",
+            "",
+        ]
     )
     cells = [_raw(config)]
     keys: list[str] = []
@@ -208,7 +213,7 @@ def master(nb: nbformat.NotebookNode, name: str) -> tuple[nbformat.NotebookNode,
         if not recorded:
             raise ValueError(f"{name}: an exercise cell comes before any other code cell")
         cells += [
-            _raw(f"# BEGIN QUESTION\nname: {_question_name(key)}\npoints: 1"),
+            _raw("\n".join(["# BEGIN QUESTION", f"name: {_question_name(key)}", "points: 1"])),
             _raw("# BEGIN SOLUTION"),
             nbformat.v4.new_code_cell(code),
             _raw("# END SOLUTION"),

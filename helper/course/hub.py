@@ -139,7 +139,7 @@ def student_python(folder: Path, venv: Path | None = None) -> Path:
         (env / "bin" / "python").symlink_to(copy / "bin" / exe)
         ver = ".".join(map(str, sys.version_info[:3]))
         (env / "pyvenv.cfg").write_text(
-            f"home = {copy / 'bin'}\ninclude-system-site-packages = false\nversion = {ver}\n"
+            "\n".join([f"home = {copy / 'bin'}", "include-system-site-packages = false", f"version = {ver}", ""])
         )
     for p in (folder, copy, env):
         p.chmod(0o755)
@@ -278,7 +278,9 @@ class Hub:
         # Students' git trusts course remotes owned by another account (a local bare remote, as in
         # the tests and `make hub`), then reads their own ~/.gitconfig.
         self.gitconfig = self.state.parent / "gitconfig"
-        self.gitconfig.write_text("[safe]\n\tdirectory = *\n[include]\n\tpath = ~/.gitconfig\n")
+        self.gitconfig.write_text(
+            "\n".join(["[safe]", "    directory = *", "[include]", "    path = ~/.gitconfig", ""])
+        )
         self.gitconfig.chmod(0o644)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
