@@ -100,11 +100,6 @@ answer = loss_zero - loss_prior
         Mistake(
             "zero loss", lambda: math.log(2), "that is the first loss at bias 0; subtract the loss at the prior bias."
         ),
-        Mistake(
-            "log pi",
-            lambda: math.log(2) - _bce_const(math.log(_PI), _PI),
-            "with one logit the prior bias is the log-ODDS log(pi / (1 - pi)), not log pi.",
-        ),
     ),
 )
 def _prior_savings() -> float:
