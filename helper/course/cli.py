@@ -93,6 +93,21 @@ def distinct(paths: Iterable[Path]) -> list[Path]:
     return result
 
 
+def pages_inputs(notebooks: Iterable[Path], out: Path, index: str) -> tuple[list[Path], Path]:
+    """The notebooks and output folder of a builder that writes one page per notebook plus ``index.html``.
+
+    Every notebook is read before anything is written; a notebook named ``index`` (its page would
+    replace ``index``, e.g. "the course index page") and two notebooks of one name are refused, and
+    ``out`` must pass :func:`output_folder`.
+    """
+    paths = distinct(Path(p) for p in notebooks)
+    for path in paths:
+        read_notebook(path)
+        if path.stem == "index":
+            raise ToolError(f"{path}: a notebook named index would replace {index}; rename it")
+    return paths, output_folder(out, inputs=paths)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder)

@@ -38,7 +38,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from helper.course import ASSETS, shown
-from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
+from helper.course.cli import pages_inputs, tool
 from helper.course.notebooks import ROOT, WIDGET_STATE, title
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.offline import (
@@ -195,12 +195,7 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT, *, execute: bool = Fal
     """Build one page per notebook (in the order given) plus the index, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make html uses every course notebook)")
-    paths = distinct(Path(p) for p in notebooks)
-    for path in paths:
-        read_notebook(path)  # every file checked before anything is written
-        if path.stem == "index":
-            raise ToolError(f"{path}: a notebook named index would replace the course index page; rename it")
-    out = output_folder(out, inputs=paths)
+    paths, out = pages_inputs(notebooks, out, "the course index page")
     exporter = make_exporter()
     titles = [title(p) for p in paths]
     pages = []

@@ -36,7 +36,7 @@ from traitlets import Bool
 from traitlets.config import Config
 
 from helper.course import ASSETS, shown
-from helper.course.cli import ToolError, distinct, output_folder, read_notebook, tool
+from helper.course.cli import pages_inputs, tool
 from helper.course.notebooks import ROOT, WIDGET_STATE, WIDGET_VIEW
 from helper.course.notebooks import notebooks as course_notebooks
 from helper.course.offline import (
@@ -426,12 +426,7 @@ def build(notebooks: list[Path], out: Path = DEFAULT_OUT) -> list[Deck]:
     """Copy the assets, build one deck per notebook into `out`, then typeset all their math."""
     if not notebooks:
         raise ValueError("no notebooks given: pass .ipynb paths (make slides uses every course notebook)")
-    notebooks = distinct(Path(p) for p in notebooks)
-    for path in notebooks:
-        read_notebook(path)  # every file checked before anything is written
-        if path.stem == "index":
-            raise ToolError(f"{path}: a notebook named index would replace the decks' index page; rename it")
-    out = output_folder(out, inputs=notebooks)
+    notebooks, out = pages_inputs(notebooks, out, "the decks' index page")
     copy_assets(out)
     exporter = make_exporter()
     decks = [build_deck(path, out, exporter) for path in notebooks]

